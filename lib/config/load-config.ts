@@ -1,0 +1,119 @@
+import { AppError } from '../errors/app-error';
+import { SETTINGS, type SettingName } from './settings';
+
+/** How the app reaches its own storage account (tables, queues, blobs). */
+export type StorageConnection =
+  | { readonly kind: 'connectionString'; readonly connectionString: string }
+  | {
+      readonly kind: 'identity';
+      readonly blobServiceUri: string;
+      readonly queueServiceUri: string;
+      readonly tableServiceUri: string;
+      readonly clientId?: string;
+    };
+
+export interface AppConfig {
+  readonly storage: StorageConnection;
+  readonly keyVaultUrl: string;
+  readonly managedIdentityClientId?: string;
+  readonly collectSchedule: string;
+  readonly authorityHost: string;
+  readonly armEndpoint: string;
+  /** Scope requested for ARM tokens, e.g. `https://management.azure.com/.default`. */
+  readonly armScope: string;
+  readonly httpTimeoutMs: number;
+  readonly customerConcurrency: number;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates every setting at once and returns a frozen config. All problems
+ * are reported together, so a misconfigured deployment is fixed in one pass.
+ * This is the only reader of `process.env` in the product.
+ */
+export function loadConfig(env: Environment = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = (name: SettingName): string | undefined => {
+    const raw = env[name]?.trim();
+    if (raw) return raw;
+    const spec = SETTINGS.find((s) => s.name === name);
+    return spec && 'default' in spec ? spec.default : undefined;
+  };
+  const requireSetting = (name: SettingName): string => {
+    const value = read(name);
+    if (!value) problems.push(`${name} is required`);
+    return value ?? '';
+  };
+  const httpsUrl = (name: SettingName, value: string): string => {
+    if (!value) return value;
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'https:') problems.push(`${name} must be an https URL (got ${url.protocol})`);
+      return value.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} is not a URL: "${value}"`);
+      return value;
+    }
+  };
+  const positiveInt = (name: SettingName, max: number): number => {
+    const value = read(name) ?? '';
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > max) {
+      problems.push(`${name} must be a whole number from 1 to ${max} (got "${value}")`);
+      return 1;
+    }
+    return parsed;
+  };
+
+  const storage = readStorage(read, problems);
+  const keyVaultUrl = httpsUrl('KEY_VAULT_URL', requireSetting('KEY_VAULT_URL'));
+  const collectSchedule = requireSetting('COLLECT_SCHEDULE');
+  if (collectSchedule && collectSchedule.split(/\s+/).length !== 6) {
+    problems.push(`COLLECT_SCHEDULE must be a 6-field NCRONTAB expression (got "${collectSchedule}")`);
+  }
+  const authorityHost = httpsUrl('AUTHORITY_HOST', requireSetting('AUTHORITY_HOST'));
+  const armEndpoint = httpsUrl('ARM_ENDPOINT', requireSetting('ARM_ENDPOINT'));
+  const armAudience = httpsUrl('ARM_AUDIENCE', requireSetting('ARM_AUDIENCE'));
+  const httpTimeoutMs = positiveInt('HTTP_TIMEOUT_SECONDS', 200) * 1000;
+  const customerConcurrency = positiveInt('CUSTOMER_CONCURRENCY', 64);
+  const managedIdentityClientId = read('MANAGED_IDENTITY_CLIENT_ID');
+
+  if (problems.length > 0) {
+    throw new AppError({
+      kind: 'validation',
+      code: 'InvalidConfiguration',
+      message: `Invalid configuration:\n- ${problems.join('\n- ')}`,
+      details: { problems },
+    });
+  }
+
+  return Object.freeze({
+    storage,
+    keyVaultUrl,
+    ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+    collectSchedule,
+    authorityHost,
+    armEndpoint,
+    armScope: `${armAudience}/.default`,
+    httpTimeoutMs,
+    customerConcurrency,
+  });
+}
+
+function readStorage(read: (name: SettingName) => string | undefined, problems: string[]): StorageConnection {
+  const connectionString = read('AzureWebJobsStorage');
+  if (connectionString) return { kind: 'connectionString', connectionString };
+  const blobServiceUri = read('AzureWebJobsStorage__blobServiceUri');
+  const queueServiceUri = read('AzureWebJobsStorage__queueServiceUri');
+  const tableServiceUri = read('AzureWebJobsStorage__tableServiceUri');
+  if (!blobServiceUri || !queueServiceUri || !tableServiceUri) {
+    problems.push(
+      'Storage is not configured: set AzureWebJobsStorage (connection string) or all of ' +
+        'AzureWebJobsStorage__blobServiceUri, __queueServiceUri and __tableServiceUri',
+    );
+    return { kind: 'connectionString', connectionString: '' };
+  }
+  const clientId = read('AzureWebJobsStorage__clientId');
+  return { kind: 'identity', blobServiceUri, queueServiceUri, tableServiceUri, ...(clientId ? { clientId } : {}) };
+}

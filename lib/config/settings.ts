@@ -1,0 +1,114 @@
+/**
+ * The catalogue of every app setting the product reads. It is the single source for
+ * the config loader, the README settings table and the infra drift test, so the three
+ * cannot disagree.
+ */
+export interface SettingSpec {
+  /** App setting / environment variable name. */
+  readonly name: string;
+  /** Value used when the setting is absent; `undefined` means "required" or "optional, no default". */
+  readonly default?: string;
+  /** True when the app refuses to start without it. */
+  readonly required: boolean;
+  /** One line for the README table. */
+  readonly description: string;
+  /** Who sets it in Azure: the platform (host/runtime), our Bicep, or nobody (local only). */
+  readonly setBy: 'platform' | 'infra' | 'local';
+}
+
+export const SETTINGS = [
+  {
+    name: 'AzureWebJobsStorage',
+    required: false,
+    description:
+      'Host storage as a connection string (local/Azurite). In Azure use the identity-based `AzureWebJobsStorage__*` form instead.',
+    setBy: 'local',
+  },
+  {
+    name: 'AzureWebJobsStorage__blobServiceUri',
+    required: false,
+    description: 'Identity-based host storage: Blob endpoint (used when no connection string is set).',
+    setBy: 'infra',
+  },
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri',
+    required: false,
+    description: 'Identity-based host storage: Queue endpoint.',
+    setBy: 'infra',
+  },
+  {
+    name: 'AzureWebJobsStorage__tableServiceUri',
+    required: false,
+    description: 'Identity-based host storage: Table endpoint.',
+    setBy: 'infra',
+  },
+  {
+    name: 'AzureWebJobsStorage__credential',
+    required: false,
+    description: 'Identity-based host storage: `managedidentity`.',
+    setBy: 'infra',
+  },
+  {
+    name: 'AzureWebJobsStorage__clientId',
+    required: false,
+    description: 'Identity-based host storage: client ID of the user-assigned identity that reaches storage.',
+    setBy: 'infra',
+  },
+  {
+    name: 'KEY_VAULT_URL',
+    required: true,
+    description: "The provider's Key Vault that holds customer secrets, e.g. `https://kv-ctc.vault.azure.net`.",
+    setBy: 'infra',
+  },
+  {
+    name: 'MANAGED_IDENTITY_CLIENT_ID',
+    required: false,
+    description:
+      "Client ID of the app's user-assigned managed identity (reads Key Vault and storage). Empty: system-assigned.",
+    setBy: 'infra',
+  },
+  {
+    name: 'COLLECT_SCHEDULE',
+    default: '0 0 * * * *',
+    required: false,
+    description: 'NCRONTAB (6 fields) of the fan-out timer. Each run collects the window that just closed.',
+    setBy: 'infra',
+  },
+  {
+    name: 'AUTHORITY_HOST',
+    default: 'https://login.microsoftonline.com',
+    required: false,
+    description: 'Entra ID authority host used to get tokens in customer tenants (sovereign clouds differ).',
+    setBy: 'infra',
+  },
+  {
+    name: 'ARM_ENDPOINT',
+    default: 'https://management.azure.com',
+    required: false,
+    description: 'Azure Resource Manager endpoint: resource state and per-resource metrics.',
+    setBy: 'infra',
+  },
+  {
+    name: 'ARM_AUDIENCE',
+    default: 'https://management.azure.com',
+    required: false,
+    description: 'Token audience for ARM (`/.default` is appended). Differs from the endpoint in sovereign clouds.',
+    setBy: 'infra',
+  },
+  {
+    name: 'HTTP_TIMEOUT_SECONDS',
+    default: '30',
+    required: false,
+    description: 'Per-call timeout for requests into a customer tenant; a timed-out call counts as transient.',
+    setBy: 'infra',
+  },
+  {
+    name: 'CUSTOMER_CONCURRENCY',
+    default: '4',
+    required: false,
+    description: 'How many resources of one customer are read in parallel by the worker and the test run.',
+    setBy: 'infra',
+  },
+] as const satisfies readonly SettingSpec[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];

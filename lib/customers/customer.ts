@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Azure Monitor accepts at most this many metric names in one per-resource call. */
+export const MAX_METRICS_PER_CALL = 20;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `/subscriptions/{guid}/resourceGroups/{rg}/providers/{ns}/{type}/{name}` (nested types allowed). */
+const RESOURCE_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w._()]{1,90}\/providers\/[A-Za-z0-9.]+\/[A-Za-z0-9]+\/[^/?#\\]+(\/[A-Za-z0-9]+\/[^/?#\\]+)*$/i;
+
+export const customerIdSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be a slug: 1-40 lowercase letters, digits or hyphens');
+
+export const guidSchema = z.string().regex(GUID, 'must be a GUID');
+
+export const AUTH_MODES = ['clientSecret'] as const;
+export const AGGREGATIONS = ['Average', 'Minimum', 'Maximum', 'Total', 'Count'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+/** ISO 8601 intervals that Azure Monitor supports for metrics. */
+export const METRIC_INTERVALS = ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'] as const;
+
+export const resourceIdSchema = z.string().regex(RESOURCE_ID, 'must be a full ARM resource ID');
+
+export const resourceTargetSchema = z.object({
+  resourceId: resourceIdSchema,
+  /** Metric names as Azure Monitor defines them (e.g. `Percentage CPU`). Empty: state only (Fabric). */
+  metrics: z
+    .array(z.string().min(1).max(200).regex(/^[^,]+$/, 'metric names cannot contain commas'))
+    .max(100)
+    .default([]),
+  aggregations: z.array(z.enum(AGGREGATIONS)).min(1).default(['Average', 'Maximum']),
+  interval: z.enum(METRIC_INTERVALS).default('PT5M'),
+});
+export type ResourceTarget = z.infer<typeof resourceTargetSchema>;
+
+export const customerSchema = z.object({
+  id: customerIdSchema,
+  displayName: z.string().trim().min(1).max(200),
+  tenantId: guidSchema,
+  clientId: guidSchema,
+  authMode: z.enum(AUTH_MODES).default('clientSecret'),
+  /** Key Vault secret name; default `customer-{id}-secret`. */
+  secretName: z
+    .string()
+    .regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault secret name (letters, digits, hyphens)')
+    .optional(),
+  enabled: z.boolean().default(true),
+  resources: z.array(resourceTargetSchema).max(500).default([]),
+});
+
+/** A customer as a caller sends it (defaults not yet applied). */
+export type CustomerInput = z.input<typeof customerSchema>;
+/** A validated customer with defaults applied. */
+export type Customer = z.infer<typeof customerSchema> & { readonly secretName: string };
+
+/** The Key Vault secret name a customer uses when none is configured. */
+export function defaultSecretName(customerId: string): string {
+  return `customer-${customerId}-secret`;
+}
