@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { defaultSecretName, type CustomerInput } from '../../customers/customer';
+import type { SandboxResourceSeed, SandboxSeed } from '../sandbox/sandbox-seed';
+
+export interface DemoScenario {
+  readonly seed: SandboxSeed;
+  readonly customers: CustomerInput[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Fixed ids so demo output (tables, blobs, logs) is stable from run to run. */
+export const DEMO_IDS = {
+  homeTenantId: 'a0a0a0a0-0000-4000-8000-000000000001',
+  providerSubscriptionId: 'a0a0a0a0-0000-4000-8000-000000000002',
+  managedIdentity: { clientId: 'a0a0a0a0-0000-4000-8000-000000000003', objectId: 'a0a0a0a0-0000-4000-8000-000000000004' },
+  contoso: {
+    tenantId: 'c0c0c0c0-0000-4000-8000-000000000001',
+    subscriptionId: 'c0c0c0c0-0000-4000-8000-000000000002',
+    clientId: 'c0c0c0c0-0000-4000-8000-000000000003',
+    objectId: 'c0c0c0c0-0000-4000-8000-000000000004',
+  },
+  fabrikam: {
+    tenantId: 'fabfab00-0000-4000-8000-000000000001',
+    subscriptionId: 'fabfab00-0000-4000-8000-000000000002',
+    clientId: 'fabfab00-0000-4000-8000-000000000003',
+    objectId: 'fabfab00-0000-4000-8000-000000000004',
+  },
+  northwind: {
+    tenantId: 'b0b0b0b0-0000-4000-8000-000000000001',
+    subscriptionId: 'b0b0b0b0-0000-4000-8000-000000000002',
+    clientId: 'b0b0b0b0-0000-4000-8000-000000000003',
+    objectId: 'b0b0b0b0-0000-4000-8000-000000000004',
+  },
+} as const;
+
+/**
+ * The demo world: a provider whose managed identity reads its Key Vault, and three customers.
+ * - contoso: healthy (Fabric capacity for state, Power BI Embedded and a VM for metrics).
+ * - fabrikam: the secret in the vault is expired in Entra, so sign-in fails with AADSTS7000222.
+ * - northwind: Reader on its storage account only, so its VM fails with AuthorizationFailed.
+ * Secret values are random per call so they can never be copied from docs or logs; read them
+ * from `seed.vaultSecrets` or `seed.apps` when a test needs them.
+ */
+export function buildDemoScenario(now: Date = new Date()): DemoScenario {
+  const { contoso, fabrikam, northwind } = DEMO_IDS;
+  const vaultResourceId = `/subscriptions/${DEMO_IDS.providerSubscriptionId}/resourceGroups/rg-collector/providers/Microsoft.KeyVault/vaults/kv-collector`;
+  const secrets = { contoso: newSecretValue(), fabrikam: newSecretValue(), northwind: newSecretValue() };
+  const validUntil = new Date(now.getTime() + 200 * DAY_MS);
+  const expiredAt = new Date(now.getTime() - 3 * DAY_MS);
+
+  const contosoRg = `/subscriptions/${contoso.subscriptionId}/resourceGroups/rg-analytics`;
+  const contosoFabric = `${contosoRg}/providers/Microsoft.Fabric/capacities/fabriccontoso`;
+  const contosoPbi = `${contosoRg}/providers/Microsoft.PowerBIDedicated/capacities/pbicontoso`;
+  const contosoVm = `${contosoRg}/providers/Microsoft.Compute/virtualMachines/vm-contoso-gw`;
+  const fabrikamVm = `/subscriptions/${fabrikam.subscriptionId}/resourceGroups/rg-apps/providers/Microsoft.Compute/virtualMachines/vm-fabrikam-web`;
+  const northwindRg = `/subscriptions/${northwind.subscriptionId}/resourceGroups/rg-shop`;
+  const northwindStorage = `${northwindRg}/providers/Microsoft.Storage/storageAccounts/stnorthwind`;
+  const northwindVm = `${northwindRg}/providers/Microsoft.Compute/virtualMachines/vm-northwind-db`;
+
+  const resources: SandboxResourceSeed[] = [
+    {
+      id: contosoFabric,
+      location: 'West Europe',
+      sku: { name: 'F64', tier: 'Fabric' },
+      properties: { provisioningState: 'Succeeded', state: 'Active', administration: { members: ['admin@contoso.example'] } },
+    },
+    {
+      id: contosoPbi,
+      location: 'West Europe',
+      sku: { name: 'A1', tier: 'PBIE_Azure', capacity: 1 },
+      properties: { provisioningState: 'Succeeded', state: 'Succeeded', mode: 'Gen2', administration: { members: ['admin@contoso.example'] } },
+    },
+    virtualMachine(contosoVm, 'Standard_D2s_v5'),
+    virtualMachine(fabrikamVm, 'Standard_B2ms'),
+    {
+      id: northwindStorage,
+      location: 'North Europe',
+      kind: 'StorageV2',
+      sku: { name: 'Standard_LRS', tier: 'Standard' },
+      properties: { provisioningState: 'Succeeded', accessTier: 'Hot', primaryLocation: 'northeurope', statusOfPrimary: 'available' },
+    },
+    virtualMachine(northwindVm, 'Standard_E4s_v5', 'North Europe'),
+  ];
+
+  const seed: SandboxSeed = {
+    homeTenantId: DEMO_IDS.homeTenantId,
+    managedIdentity: DEMO_IDS.managedIdentity,
+    vaultResourceId,
+    tenants: [
+      { tenantId: contoso.tenantId, displayName: 'Contoso Ltd' },
+      { tenantId: fabrikam.tenantId, displayName: 'Fabrikam Inc' },
+      { tenantId: northwind.tenantId, displayName: 'Northwind Traders' },
+    ],
+    subscriptions: [
+      { subscriptionId: contoso.subscriptionId, tenantId: contoso.tenantId, displayName: 'Contoso Analytics' },
+      { subscriptionId: fabrikam.subscriptionId, tenantId: fabrikam.tenantId, displayName: 'Fabrikam Production' },
+      { subscriptionId: northwind.subscriptionId, tenantId: northwind.tenantId, displayName: 'Northwind Shop' },
+    ],
+    apps: [
+      { ...app(contoso, 'collector-reader'), secrets: [{ value: secrets.contoso, expiresAt: validUntil }] },
+      { ...app(fabrikam, 'provider-monitoring'), secrets: [{ value: secrets.fabrikam, expiresAt: expiredAt }] },
+      { ...app(northwind, 'metrics-collector'), secrets: [{ value: secrets.northwind, expiresAt: validUntil }] },
+    ],
+    roleAssignments: [
+      { principalId: DEMO_IDS.managedIdentity.objectId, scope: vaultResourceId, roleName: 'Key Vault Secrets User' },
+      { principalId: contoso.objectId, scope: `/subscriptions/${contoso.subscriptionId}`, roleName: 'Reader' },
+      { principalId: fabrikam.objectId, scope: `/subscriptions/${fabrikam.subscriptionId}`, roleName: 'Reader' },
+      // Northwind granted Reader on the storage account only; the VM was forgotten.
+      { principalId: northwind.objectId, scope: northwindStorage, roleName: 'Reader' },
+    ],
+    resources,
+    vaultSecrets: [
+      { name: defaultSecretName('contoso'), value: secrets.contoso, expiresOn: validUntil, contentType: 'client-secret' },
+      { name: defaultSecretName('fabrikam'), value: secrets.fabrikam, expiresOn: expiredAt, contentType: 'client-secret' },
+      { name: defaultSecretName('northwind'), value: secrets.northwind, expiresOn: validUntil, contentType: 'client-secret' },
+    ],
+  };
+
+  const customers: CustomerInput[] = [
+    {
+      id: 'contoso',
+      displayName: 'Contoso Ltd',
+      tenantId: contoso.tenantId,
+      clientId: contoso.clientId,
+      resources: [
+        { resourceId: contosoFabric, metrics: [] },
+        { resourceId: contosoPbi, metrics: ['cpu_metric', 'overload_metric'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
+        { resourceId: contosoVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
+      ],
+    },
+    {
+      id: 'fabrikam',
+      displayName: 'Fabrikam Inc',
+      tenantId: fabrikam.tenantId,
+      clientId: fabrikam.clientId,
+      resources: [{ resourceId: fabrikamVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' }],
+    },
+    {
+      id: 'northwind',
+      displayName: 'Northwind Traders',
+      tenantId: northwind.tenantId,
+      clientId: northwind.clientId,
+      resources: [
+        { resourceId: northwindStorage, metrics: ['UsedCapacity', 'Transactions'], aggregations: ['Average', 'Total'], interval: 'PT1H' },
+        { resourceId: northwindVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
+      ],
+    },
+  ];
+  return { seed, customers };
+}
+
+function app(ids: { tenantId: string; clientId: string; objectId: string }, displayName: string) {
+  return { tenantId: ids.tenantId, clientId: ids.clientId, objectId: ids.objectId, displayName };
+}
+
+function virtualMachine(id: string, vmSize: string, location = 'West Europe'): SandboxResourceSeed {
+  return {
+    id,
+    location,
+    properties: {
+      vmId: `${id.length.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+      hardwareProfile: { vmSize },
+      provisioningState: 'Succeeded',
+    },
+  };
+}
+
+/** Looks like an Entra secret value (40 URL-safe characters); random so it cannot leak from docs. */
+function newSecretValue(): string {
+  return randomBytes(30).toString('base64url');
+}

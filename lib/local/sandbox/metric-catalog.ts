@@ -1,0 +1,143 @@
+import type { Aggregation } from '../../customers/customer';
+
+/** How a metric's values behave over a day, for the generator. */
+export type MetricShape =
+  /** Level around `base` with a daily swing of `amplitude` and random `noise`, clamped to [min, max]. */
+  | { readonly kind: 'diurnal'; readonly base: number; readonly amplitude: number; readonly noise: number; readonly min: number; readonly max: number; readonly decimals: number }
+  /** 0 most of the time, 1 with `probability` per minute (overload events). */
+  | { readonly kind: 'rareEvent'; readonly probability: number }
+  /** Slowly growing level (capacity), `growthPerDay` as a fraction of `base`. */
+  | { readonly kind: 'growing'; readonly base: number; readonly growthPerDay: number; readonly noise: number };
+
+export interface MetricSpec {
+  readonly name: string;
+  readonly localizedName: string;
+  readonly description: string;
+  readonly unit: 'Percent' | 'Bytes' | 'Count' | 'BytesPerSecond' | 'Milliseconds';
+  readonly metricClass: 'Saturation' | 'Transactions' | 'Errors' | 'Latency' | 'Availability';
+  readonly primaryAggregation: Aggregation;
+  readonly supportedAggregations: readonly Aggregation[];
+  readonly shape: MetricShape;
+}
+
+const GIB = 1024 ** 3;
+const ALL: readonly Aggregation[] = ['Average', 'Minimum', 'Maximum', 'Total', 'Count'];
+
+/**
+ * The metric definitions the sandbox publishes per resource type (lower-case keys). Types
+ * without an entry, or with an empty list (Fabric capacities), publish no metrics.
+ */
+export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
+  'microsoft.compute/virtualmachines': [
+    {
+      name: 'Percentage CPU',
+      localizedName: 'Percentage CPU',
+      description: 'The percentage of allocated compute units that are currently in use by the Virtual Machine(s)',
+      unit: 'Percent',
+      metricClass: 'Saturation',
+      primaryAggregation: 'Average',
+      supportedAggregations: ALL,
+      shape: { kind: 'diurnal', base: 35, amplitude: 25, noise: 12, min: 5, max: 90, decimals: 3 },
+    },
+    {
+      name: 'Available Memory Bytes',
+      localizedName: 'Available Memory Bytes (Preview)',
+      description: 'Amount of physical memory, in bytes, immediately available for allocation to a process or for system use in the Virtual Machine',
+      unit: 'Bytes',
+      metricClass: 'Saturation',
+      primaryAggregation: 'Average',
+      supportedAggregations: ALL,
+      shape: { kind: 'diurnal', base: 4.5 * GIB, amplitude: -1.5 * GIB, noise: 0.3 * GIB, min: 0.5 * GIB, max: 8 * GIB, decimals: 0 },
+    },
+    {
+      name: 'Network In Total',
+      localizedName: 'Network In Total',
+      description: 'The number of bytes received on all network interfaces by the Virtual Machine(s) (Incoming Traffic)',
+      unit: 'Bytes',
+      metricClass: 'Transactions',
+      primaryAggregation: 'Total',
+      supportedAggregations: ALL,
+      shape: { kind: 'diurnal', base: 8e6, amplitude: 6e6, noise: 3e6, min: 1e5, max: 5e7, decimals: 0 },
+    },
+    {
+      name: 'Network Out Total',
+      localizedName: 'Network Out Total',
+      description: 'The number of bytes out on all network interfaces by the Virtual Machine(s) (Outgoing Traffic)',
+      unit: 'Bytes',
+      metricClass: 'Transactions',
+      primaryAggregation: 'Total',
+      supportedAggregations: ALL,
+      shape: { kind: 'diurnal', base: 5e6, amplitude: 4e6, noise: 2e6, min: 1e5, max: 5e7, decimals: 0 },
+    },
+  ],
+  'microsoft.powerbidedicated/capacities': [
+    {
+      name: 'cpu_metric',
+      localizedName: 'CPU (Gen2)',
+      description: 'CPU Utilization. Supported only for Power BI Embedded Generation 2 resources.',
+      unit: 'Percent',
+      metricClass: 'Saturation',
+      primaryAggregation: 'Average',
+      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      shape: { kind: 'diurnal', base: 45, amplitude: 30, noise: 15, min: 0, max: 100, decimals: 2 },
+    },
+    {
+      name: 'overload_metric',
+      localizedName: 'Overload (Gen2)',
+      description: 'Resource Overload, 1 if resource is overloaded, otherwise 0. Supported only for Power BI Embedded Generation 2 resources.',
+      unit: 'Count',
+      metricClass: 'Errors',
+      primaryAggregation: 'Average',
+      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      shape: { kind: 'rareEvent', probability: 0.02 },
+    },
+    {
+      name: 'cpu_workload_metric',
+      localizedName: 'CPU Per Workload (Gen2)',
+      description: 'CPU Utilization Per Workload. Supported only for Power BI Embedded Generation 2 resources.',
+      unit: 'Percent',
+      metricClass: 'Saturation',
+      primaryAggregation: 'Average',
+      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      shape: { kind: 'diurnal', base: 20, amplitude: 15, noise: 8, min: 0, max: 100, decimals: 2 },
+    },
+  ],
+  'microsoft.storage/storageaccounts': [
+    {
+      name: 'UsedCapacity',
+      localizedName: 'Used capacity',
+      description: 'The amount of storage used by the storage account. For standard storage accounts, it\u2019s the sum of capacity used by blob, table, file, and queue.',
+      unit: 'Bytes',
+      metricClass: 'Saturation',
+      primaryAggregation: 'Average',
+      supportedAggregations: ['Average'],
+      shape: { kind: 'growing', base: 250 * GIB, growthPerDay: 0.004, noise: 0.0005 },
+    },
+    {
+      name: 'Transactions',
+      localizedName: 'Transactions',
+      description: 'The number of requests made to a storage service or the specified API operation.',
+      unit: 'Count',
+      metricClass: 'Transactions',
+      primaryAggregation: 'Total',
+      supportedAggregations: ['Total'],
+      shape: { kind: 'diurnal', base: 1200, amplitude: 900, noise: 300, min: 0, max: 1e6, decimals: 0 },
+    },
+    {
+      name: 'Availability',
+      localizedName: 'Availability',
+      description: 'The percentage of availability for the storage service or the specified API operation.',
+      unit: 'Percent',
+      metricClass: 'Availability',
+      primaryAggregation: 'Average',
+      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      shape: { kind: 'diurnal', base: 99.99, amplitude: 0, noise: 0.02, min: 99.9, max: 100, decimals: 3 },
+    },
+  ],
+  'microsoft.fabric/capacities': [],
+};
+
+/** The metric definitions of a resource type (empty when it publishes none). */
+export function findMetricSpecs(resourceType: string): readonly MetricSpec[] {
+  return METRIC_CATALOG[resourceType.toLowerCase()] ?? [];
+}

@@ -1,0 +1,25 @@
+import type { SandboxRoleName } from './sandbox-seed';
+
+/** Built-in role definition GUIDs (the same in every tenant). */
+export const ROLE_DEFINITION_IDS: Readonly<Record<SandboxRoleName, string>> = {
+  Owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+  Contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
+  Reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+  'Monitoring Reader': '43d0d8ad-25c7-4714-9337-8ba259a9fe05',
+  'Key Vault Administrator': '00482a5a-887f-4fb3-b363-3b7fe8e74483',
+  'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
+  'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+};
+
+/** Roles that grant ARM control-plane reads (every read action), including metrics. */
+export const ARM_READ_ROLES: readonly SandboxRoleName[] = ['Owner', 'Contributor', 'Reader', 'Monitoring Reader'];
+
+/** Roles that may read secret values. */
+export const SECRET_READ_ROLES: readonly SandboxRoleName[] = [
+  'Key Vault Administrator',
+  'Key Vault Secrets Officer',
+  'Key Vault Secrets User',
+];
+
+/** Roles that may set and delete secrets. */
+export const SECRET_WRITE_ROLES: readonly SandboxRoleName[] = ['Key Vault Administrator', 'Key Vault Secrets Officer'];

@@ -1,0 +1,29 @@
+import type { TokenSigner } from './create-token-signer';
+import type { SandboxState } from './sandbox-state';
+
+/** Public base URLs of the sandbox's listeners (no trailing slash). */
+export interface SandboxUrls {
+  /** Entra ID authority host, e.g. `https://127.0.0.1:41234`. */
+  readonly authorityHost: string;
+  /** The provider's Key Vault URL. */
+  readonly keyVault: string;
+  /** Azure Resource Manager endpoint. */
+  readonly arm: string;
+  /** App Service style managed identity endpoint (plain http). */
+  readonly identityEndpoint: string;
+}
+
+/** What every request handler needs. Filled in once all listeners have their ports. */
+export interface SandboxContext {
+  readonly state: SandboxState;
+  readonly signer: TokenSigner;
+  readonly urls: SandboxUrls;
+  readonly identityHeader: string;
+}
+
+/** Audience Key Vault tokens carry. */
+export const KEY_VAULT_AUDIENCE = 'https://vault.azure.net';
+/** The public-cloud ARM audience (v8 SDK clients always ask for it). */
+export const ARM_AUDIENCE = 'https://management.azure.com';
+/** Token lifetime Entra uses for app tokens (~1 hour). */
+export const ACCESS_TOKEN_LIFETIME_SECONDS = 3599;

@@ -1,0 +1,99 @@
+/**
+ * The data a sandbox cloud starts with. Every list is optional; the sandbox fills in a home
+ * tenant, a managed identity and a vault when they are missing. All ids are plain strings so a
+ * scenario can use fixed GUIDs and produce stable output.
+ */
+export interface SandboxSeed {
+  /** The provider's tenant, where the managed identity and the Key Vault live. */
+  readonly homeTenantId?: string;
+  readonly tenants?: readonly SandboxTenantSeed[];
+  readonly subscriptions?: readonly SandboxSubscriptionSeed[];
+  readonly apps?: readonly SandboxAppSeed[];
+  readonly managedIdentity?: { readonly clientId: string; readonly objectId: string };
+  /** ARM id of the provider's vault; role assignments for Key Vault roles use it as scope. */
+  readonly vaultResourceId?: string;
+  readonly roleAssignments?: readonly SandboxRoleAssignmentSeed[];
+  readonly resources?: readonly SandboxResourceSeed[];
+  readonly vaultSecrets?: readonly SandboxVaultSecretSeed[];
+}
+
+export interface SandboxTenantSeed {
+  readonly tenantId: string;
+  readonly displayName?: string;
+}
+
+export interface SandboxSubscriptionSeed {
+  readonly subscriptionId: string;
+  /** The tenant that owns the subscription: only its tokens are accepted by ARM for it. */
+  readonly tenantId: string;
+  readonly displayName?: string;
+}
+
+/** An app registration together with its service principal in the same tenant. */
+export interface SandboxAppSeed {
+  readonly tenantId: string;
+  /** Application (client) id. */
+  readonly clientId: string;
+  /** Object id of the app's service principal: what role assignments name. */
+  readonly objectId: string;
+  readonly displayName?: string;
+  readonly enabled?: boolean;
+  readonly secrets?: readonly SandboxClientSecretSeed[];
+  /** Trusted external tokens (workload identity federation), checked for client assertions. */
+  readonly federatedCredentials?: readonly SandboxFederatedCredentialSeed[];
+}
+
+export interface SandboxFederatedCredentialSeed {
+  readonly issuer: string;
+  readonly subject: string;
+  /** Usually `api://AzureADTokenExchange`. */
+  readonly audience: string;
+}
+
+export interface SandboxClientSecretSeed {
+  /** The secret's value (what a client sends as client_secret). Never log it. */
+  readonly value: string;
+  readonly expiresAt: Date;
+  /** The secret's id, shown in the portal next to the value (people paste it by mistake). */
+  readonly keyId?: string;
+}
+
+/** Built-in role names the sandbox understands. */
+export type SandboxRoleName =
+  | 'Owner'
+  | 'Contributor'
+  | 'Reader'
+  | 'Monitoring Reader'
+  | 'Key Vault Administrator'
+  | 'Key Vault Secrets Officer'
+  | 'Key Vault Secrets User';
+
+export interface SandboxRoleAssignmentSeed {
+  /** Object id of the principal (service principal or managed identity). */
+  readonly principalId: string;
+  /** `/subscriptions/{id}`, a resource group or a resource id. */
+  readonly scope: string;
+  readonly roleName: SandboxRoleName;
+}
+
+export interface SandboxResourceSeed {
+  /** Full ARM id; its type is read from it when `type` is missing. */
+  readonly id: string;
+  readonly type?: string;
+  readonly location: string;
+  readonly kind?: string;
+  readonly sku?: Readonly<Record<string, unknown>>;
+  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface SandboxVaultSecretSeed {
+  readonly name: string;
+  /** Never log it. */
+  readonly value: string;
+  readonly contentType?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly enabled?: boolean;
+  readonly expiresOn?: Date;
+  readonly notBefore?: Date;
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { LocalCertificate } from '../tls/create-local-certificate';
+import { createTokenSigner } from './create-token-signer';
+import { handleArmRequest } from './handle-arm-request';
+import { handleEntraRequest } from './handle-entra-request';
+import { handleIdentityRequest } from './handle-identity-request';
+import { handleVaultRequest } from './handle-vault-request';
+import type { SandboxContext, SandboxUrls } from './sandbox-context';
+import { SandboxRequestLog, type SandboxService } from './sandbox-request-log';
+import type { SandboxSeed } from './sandbox-seed';
+import { SandboxState, type SandboxFault } from './sandbox-state';
+import { sendJson } from './send-json';
+
+export interface SandboxCloudOptions {
+  readonly certificate: LocalCertificate;
+  readonly seed?: SandboxSeed;
+  /** Clock for token lifetimes, secret expiry and default metric windows. */
+  readonly now?: () => Date;
+}
+
+export interface SandboxCloud {
+  readonly urls: SandboxUrls;
+  /** Value for `IDENTITY_HEADER` (random per start). */
+  readonly identityHeader: string;
+  /** The provider's tenant, where the managed identity lives. */
+  readonly homeTenantId: string;
+  readonly managedIdentity: { readonly clientId: string; readonly objectId: string };
+  /** The mutable world; change it to produce any failure. */
+  readonly state: SandboxState;
+  readonly requests: SandboxRequestLog;
+  close(): Promise<void>;
+}
+
+/** Path of the managed identity endpoint on its listener. */
+const IDENTITY_PATH = '/msi/token';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => void | Promise<void>;
+
+/**
+ * Starts the sandbox cloud on 127.0.0.1, each service on its own free port: Entra ID, Key Vault
+ * and ARM over HTTPS with `certificate`, the managed identity endpoint over plain HTTP (as on
+ * App Service). The caller must trust the certificate (see `trustCertificate`) for SDK clients
+ * in this process to connect.
+ */
+export async function startSandboxCloud(options: SandboxCloudOptions): Promise<SandboxCloud> {
+  const state = new SandboxState(options.seed, options.now);
+  const requests = new SandboxRequestLog();
+  const signer = createTokenSigner();
+  const identityHeader = randomUUID();
+  const urls: { -readonly [K in keyof SandboxUrls]: string } = { authorityHost: '', keyVault: '', arm: '', identityEndpoint: '' };
+  const context: SandboxContext = { state, signer, urls, identityHeader };
+  const tls = { cert: options.certificate.certPem, key: options.certificate.keyPem };
+
+  const servers: Server[] = [];
+  const listen = async (service: SandboxService, secure: boolean, handler: Handler): Promise<string> => {
+    const listener = (req: IncomingMessage, res: ServerResponse) => void serve(context, requests, service, req, res, handler);
+    const server = secure ? https.createServer(tls, listener) : http.createServer(listener);
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    return `${secure ? 'https' : 'http'}://127.0.0.1:${port}`;
+  };
+
+  try {
+    urls.authorityHost = await listen('entra', true, (req, res, path) => handleEntraRequest(context, req, res, path));
+    urls.keyVault = await listen('vault', true, (req, res, path, query) => handleVaultRequest(context, req, res, path, query));
+    urls.arm = await listen('arm', true, (req, res, path, query) => handleArmRequest(context, req, res, path, query));
+    const identityBase = await listen('identity', false, (req, res, path, query) =>
+      path === IDENTITY_PATH ? handleIdentityRequest(context, req, res, query) : sendJson(res, 404, { statusCode: 404, message: 'Not found' }),
+    );
+    urls.identityEndpoint = `${identityBase}${IDENTITY_PATH}`;
+  } catch (error) {
+    await closeServers(servers);
+    throw error;
+  }
+
+  return {
+    urls,
+    identityHeader,
+    homeTenantId: state.homeTenantId,
+    managedIdentity: state.managedIdentity,
+    state,
+    requests,
+    close: () => closeServers(servers),
+  };
+}
+
+async function serve(
+  context: SandboxContext,
+  requests: SandboxRequestLog,
+  service: SandboxService,
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: Handler,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
+  // The ARM SDK sends `//subscriptions/...` and Key Vault a trailing slash: normalise both.
+  const path = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  res.on('finish', () =>
+    requests.record({ service, method: req.method ?? '', path, query: url.search, status: res.statusCode, at: context.state.now() }),
+  );
+  if (service === 'arm' || service === 'vault') setRequestIds(req, res);
+  try {
+    const fault = context.state.takeFault(service, path);
+    if (fault) return sendFault(res, service, fault);
+    await handler(req, res, path, url.searchParams);
+  } catch (error) {
+    if (!res.headersSent) {
+      const message = error instanceof Error ? error.message : String(error);
+      sendJson(res, 500, { error: { code: 'InternalServerError', message: `Sandbox failure: ${message}` } });
+    } else {
+      res.destroy();
+    }
+  }
+}
+
+function setRequestIds(req: IncomingMessage, res: ServerResponse): void {
+  const requestId = randomUUID();
+  res.setHeader('x-ms-request-id', requestId);
+  const correlation = req.headers['x-ms-correlation-request-id'];
+  res.setHeader('x-ms-correlation-request-id', typeof correlation === 'string' ? correlation : requestId);
+  const clientRequestId = req.headers['x-ms-client-request-id'];
+  if (typeof clientRequestId === 'string') res.setHeader('x-ms-client-request-id', clientRequestId);
+}
+
+function sendFault(res: ServerResponse, service: SandboxService, fault: SandboxFault): void {
+  const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+  const code = fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalServerError';
+  const message = `Injected fault: ${fault.status} ${code}`;
+  if (service === 'entra') {
+    return sendJson(res, fault.status, { error: 'temporarily_unavailable', error_description: `AADSTS50196: ${message}`, error_codes: [50196] }, headers);
+  }
+  if (service === 'identity') return sendJson(res, fault.status, { statusCode: fault.status, message }, headers);
+  sendJson(res, fault.status, { error: { code, message } }, headers);
+}
+
+async function closeServers(servers: readonly Server[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          // SDK agents keep connections alive; without this close() waits for them to time out.
+          server.closeAllConnections();
+        }),
+    ),
+  );
+}
