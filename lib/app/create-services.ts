@@ -1,0 +1,101 @@
+import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { SecretClient } from '@azure/keyvault-secrets';
+import type { AppConfig } from '../config/load-config';
+import { CustomerCredentials } from '../auth/customer-credentials';
+import { CustomerSecretReader } from '../auth/customer-secret-reader';
+import { CustomerRegistry } from '../customers/customer-registry';
+import { ArmClientFactory } from '../resources/arm-clients';
+import { CustomerStatusStore } from '../store/customer-status-store';
+import { MetricsTable } from '../store/metrics-table';
+import { SnapshotStore } from '../store/snapshot-store';
+import type { CollectDependencies } from '../collect/collect-customer';
+import { CUSTOMERS_TABLE, CUSTOMER_STATUS_TABLE, METRICS_TABLE, SNAPSHOTS_CONTAINER } from './storage-names';
+
+/** Everything the handlers need, built once per process from the config. */
+export interface Services extends CollectDependencies {
+  readonly config: AppConfig;
+  /** The app's own managed identity (home tenant): Key Vault and, in Azure, storage. */
+  readonly appIdentity: TokenCredential;
+  readonly secretClient: SecretClient;
+  /** Creates tables and the snapshot container if missing; idempotent, runs once per process. */
+  ensureStorage(): Promise<void>;
+}
+
+/**
+ * The composition root: one credential, one client per service, one instance of each store.
+ * Nothing here does I/O; `ensureStorage` is the only call that touches the network.
+ */
+export function createServices(config: AppConfig, now: () => Date = () => new Date()): Services {
+  const appIdentity = config.managedIdentityClientId
+    ? new ManagedIdentityCredential({ clientId: config.managedIdentityClientId })
+    : new ManagedIdentityCredential();
+  const storage = config.storage;
+  const table = (name: string): TableClient =>
+    storage.kind === 'connectionString'
+      ? TableClient.fromConnectionString(storage.connectionString, name)
+      : new TableClient(`${storage.tableServiceUri.replace(/\/+$/, '')}`, name, storageCredential(config, appIdentity));
+  const container: ContainerClient = (
+    storage.kind === 'connectionString'
+      ? BlobServiceClient.fromConnectionString(storage.connectionString)
+      : new BlobServiceClient(storage.blobServiceUri, storageCredential(config, appIdentity))
+  ).getContainerClient(SNAPSHOTS_CONTAINER);
+
+  const customersTable = table(CUSTOMERS_TABLE);
+  const statusTable = table(CUSTOMER_STATUS_TABLE);
+  const metricsTable = table(METRICS_TABLE);
+  const secretClient = new SecretClient(config.keyVaultUrl, appIdentity, {
+    // Outside *.vault.azure.net (sovereign clouds, the local sandbox) the challenge's resource differs.
+    disableChallengeResourceVerification: !isPublicCloudVault(config.keyVaultUrl),
+  });
+
+  let ensured: Promise<void> | undefined;
+  return {
+    config,
+    appIdentity,
+    secretClient,
+    registry: new CustomerRegistry(customersTable),
+    secrets: new CustomerSecretReader(secretClient),
+    credentials: new CustomerCredentials(config.authorityHost),
+    armClients: new ArmClientFactory(config.armEndpoint, config.armScope),
+    metricsTable: new MetricsTable(metricsTable),
+    snapshots: new SnapshotStore(container),
+    statuses: new CustomerStatusStore(statusTable),
+    settings: {
+      authorityHost: config.authorityHost,
+      armScope: config.armScope,
+      keyVaultUrl: config.keyVaultUrl,
+      httpTimeoutMs: config.httpTimeoutMs,
+      customerConcurrency: config.customerConcurrency,
+    },
+    now,
+    ensureStorage() {
+      ensured ??= Promise.all([
+        customersTable.createTable(),
+        statusTable.createTable(),
+        metricsTable.createTable(),
+        container.createIfNotExists(),
+      ]).then(
+        () => undefined,
+        (error: unknown) => {
+          ensured = undefined; // let the next call try again
+          throw error;
+        },
+      );
+      return ensured;
+    },
+  };
+}
+
+function storageCredential(config: AppConfig, appIdentity: TokenCredential): TokenCredential {
+  const storage = config.storage;
+  if (storage.kind === 'identity' && storage.clientId && storage.clientId !== config.managedIdentityClientId) {
+    return new ManagedIdentityCredential({ clientId: storage.clientId });
+  }
+  return appIdentity;
+}
+
+function isPublicCloudVault(url: string): boolean {
+  return new URL(url).hostname.endsWith('.vault.azure.net');
+}

@@ -1,0 +1,8 @@
+/** Names of the storage resources the app uses; infra/ creates the same ones. */
+export const COLLECT_QUEUE = 'collect-customer';
+export const CUSTOMERS_TABLE = 'customers';
+export const CUSTOMER_STATUS_TABLE = 'customerstatus';
+export const METRICS_TABLE = 'metrics';
+export const SNAPSHOTS_CONTAINER = 'snapshots';
+/** The host storage connection (app setting prefix) every binding uses. */
+export const STORAGE_CONNECTION = 'AzureWebJobsStorage';

@@ -1,0 +1,251 @@
+import type { TokenCredential } from '@azure/identity';
+import type { CustomerCredentials } from '../auth/customer-credentials';
+import type { CustomerSecret, CustomerSecretReader } from '../auth/customer-secret-reader';
+import { acquireCustomerToken } from '../auth/acquire-customer-token';
+import { mapWithConcurrency } from '../batching/map-with-concurrency';
+import type { Customer, ResourceTarget } from '../customers/customer';
+import type { CustomerRegistry } from '../customers/customer-registry';
+import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
+import type { DiagnosisContext, Stage } from '../diagnose/diagnosis-catalogue';
+import { AppError } from '../errors/app-error';
+import type { Logger } from '../logging/logger';
+import type { Datapoint } from '../metrics/datapoint';
+import { readResourceMetrics } from '../metrics/read-resource-metrics';
+import type { ArmClientFactory, ArmClients } from '../resources/arm-clients';
+import { readResourceState, type ResourceState } from '../resources/read-resource-state';
+import type { CustomerStatusStore, ResourceOutcome } from '../store/customer-status-store';
+import type { MetricsTable } from '../store/metrics-table';
+import type { SnapshotStore } from '../store/snapshot-store';
+import type { TimeWindow } from './closed-window';
+import type { CollectMessage } from './collect-message';
+
+export interface CollectDependencies {
+  readonly registry: CustomerRegistry;
+  readonly secrets: CustomerSecretReader;
+  readonly credentials: CustomerCredentials;
+  readonly armClients: ArmClientFactory;
+  readonly metricsTable: MetricsTable;
+  readonly snapshots: SnapshotStore;
+  readonly statuses: CustomerStatusStore;
+  readonly settings: {
+    readonly authorityHost: string;
+    readonly armScope: string;
+    readonly keyVaultUrl: string;
+    readonly httpTimeoutMs: number;
+    readonly customerConcurrency: number;
+  };
+  readonly now: () => Date;
+}
+
+export interface CollectResult {
+  readonly customerId: string;
+  readonly outcome: 'ok' | 'failed' | 'skipped';
+  readonly datapointsWritten: number;
+  /** The first failure that explains the outcome (the stage before resources, or the first resource's). */
+  readonly diagnosis?: Diagnosis;
+  readonly resources: readonly ResourceOutcome[];
+}
+
+interface ResourceRead {
+  readonly target: ResourceTarget;
+  readonly state?: ResourceState;
+  readonly rawResource?: unknown;
+  readonly datapoints: Datapoint[];
+  readonly diagnosis?: Diagnosis;
+}
+
+/**
+ * Collects one customer for one window: Key Vault secret → token in the customer's tenant → ARM state
+ * and metrics per resource → table, blob and status. Permanent customer failures are recorded and
+ * returned; transient ones are recorded and thrown (retryable AppError) so the queue host retries.
+ * Writes are idempotent: the same message twice leaves identical rows and the same snapshot blob.
+ */
+export async function collectCustomer(
+  message: CollectMessage,
+  deps: CollectDependencies,
+  log: Logger,
+): Promise<CollectResult> {
+  const window: TimeWindow = { start: new Date(message.windowStart), end: new Date(message.windowEnd) };
+  const customer = await deps.registry.find(message.customerId);
+  if (!customer || !customer.enabled) {
+    const reason = customer ? 'CustomerDisabled' : 'CustomerNotFound';
+    log.warn(`Skipping ${message.customerId}: ${reason}`, { customerId: message.customerId, runId: message.runId, code: reason });
+    return { customerId: message.customerId, outcome: 'skipped', datapointsWritten: 0, resources: [] };
+  }
+  const context: DiagnosisContext = {
+    customerId: customer.id,
+    tenantId: customer.tenantId,
+    clientId: customer.clientId,
+    secretName: customer.secretName,
+    keyVaultUrl: deps.settings.keyVaultUrl,
+  };
+  const attemptAt = deps.now().toISOString();
+  const recordFailure = async (diagnosis: Diagnosis, resources: readonly ResourceOutcome[], written: number) => {
+    await deps.statuses.record({
+      customerId: customer.id,
+      lastRunId: message.runId,
+      lastWindowStart: message.windowStart,
+      lastWindowEnd: message.windowEnd,
+      lastAttemptAt: attemptAt,
+      outcome: 'failed',
+      errorStage: diagnosis.stage,
+      errorCode: diagnosis.code,
+      errorMessage: diagnosis.cause,
+      errorFix: diagnosis.fix,
+      datapointsWritten: written,
+      resources,
+    });
+    log.warn(`Collection failed for ${customer.id}: ${diagnosis.code} at ${diagnosis.stage}`, {
+      customerId: customer.id,
+      runId: message.runId,
+      code: diagnosis.code,
+      stage: diagnosis.stage,
+      retryable: diagnosis.retryable,
+    });
+  };
+
+  // Stage 1 and 2: the secret, then a token in the customer's tenant. Without them nothing else can work.
+  let secret: CustomerSecret | undefined;
+  let credential: TokenCredential;
+  try {
+    secret = await deps.secrets.read(customer.secretName, AbortSignal.timeout(deps.settings.httpTimeoutMs));
+    credential = deps.credentials.forCustomer(customer, secret);
+  } catch (error) {
+    return failBeforeResources(diagnoseError(error, 'keyVault', context, [secret?.value]));
+  }
+  try {
+    const { armScope, authorityHost, httpTimeoutMs } = deps.settings;
+    await acquireCustomerToken(credential, customer.tenantId, armScope, authorityHost, httpTimeoutMs);
+  } catch (error) {
+    return failBeforeResources(diagnoseError(error, 'token', context, [secret.value]));
+  }
+
+  async function failBeforeResources(diagnosis: Diagnosis): Promise<CollectResult> {
+    await recordFailure(diagnosis, [], 0);
+    if (diagnosis.retryable) throw transientError(customer!.id, diagnosis);
+    return { customerId: customer!.id, outcome: 'failed', datapointsWritten: 0, diagnosis, resources: [] };
+  }
+
+  // Stage 3: every resource, bounded in parallel; one resource's failure does not hide another's data.
+  const clients = deps.armClients.forCredential(credential);
+  const settled = await mapWithConcurrency(customer.resources, deps.settings.customerConcurrency, (target) =>
+    readResource(clients, target, window, deps, context, secret.value),
+  );
+  const reads: ResourceRead[] = settled.map((result, i) =>
+    result.status === 'fulfilled'
+      ? result.value
+      : {
+          target: customer.resources[i] as ResourceTarget,
+          datapoints: [],
+          diagnosis: diagnoseError(result.reason, 'arm', context, [secret.value]),
+        },
+  );
+  const datapoints = reads.flatMap((r) => r.datapoints);
+  const outcomes = reads.map(toOutcome);
+
+  // Stage 4: store what was read, even when some resources failed.
+  let written: number;
+  try {
+    written = await deps.metricsTable.write(customer.id, datapoints);
+    await deps.snapshots.write(customer.id, window, buildSnapshot(customer, message, reads));
+  } catch (error) {
+    const diagnosis = diagnoseError(error, 'storage', context, [secret.value]);
+    // Our own storage failing is never the customer's fault: always let the host retry.
+    throw new AppError({ kind: 'transient', code: diagnosis.code, message: diagnosis.rawMessage, cause: error });
+  }
+
+  const firstFailure = reads.find((r) => r.diagnosis)?.diagnosis;
+  if (firstFailure) {
+    await recordFailure(firstFailure, outcomes, written);
+    if (reads.some((r) => r.diagnosis?.retryable)) throw transientError(customer.id, firstFailure);
+    return { customerId: customer.id, outcome: 'failed', datapointsWritten: written, diagnosis: firstFailure, resources: outcomes };
+  }
+  await deps.statuses.record({
+    customerId: customer.id,
+    lastRunId: message.runId,
+    lastWindowStart: message.windowStart,
+    lastWindowEnd: message.windowEnd,
+    lastAttemptAt: attemptAt,
+    outcome: 'ok',
+    datapointsWritten: written,
+    resources: outcomes,
+  });
+  log.info(`Collected ${customer.id}: ${written} datapoints from ${reads.length} resources`, {
+    customerId: customer.id,
+    runId: message.runId,
+    datapoints: written,
+  });
+  return { customerId: customer.id, outcome: 'ok', datapointsWritten: written, resources: outcomes };
+}
+
+async function readResource(
+  clients: ArmClients,
+  target: ResourceTarget,
+  window: TimeWindow,
+  deps: CollectDependencies,
+  context: DiagnosisContext,
+  secretValue: string,
+): Promise<ResourceRead> {
+  const scoped = { ...context, scope: target.resourceId };
+  const fail = (error: unknown, stage: Stage, state?: ResourceState): ResourceRead => ({
+    target,
+    datapoints: [],
+    ...(state ? { state } : {}),
+    diagnosis: diagnoseError(error, stage, scoped, [secretValue]),
+  });
+  let read: Awaited<ReturnType<typeof readResourceState>>;
+  try {
+    read = await readResourceState(clients.resources, target.resourceId, AbortSignal.timeout(deps.settings.httpTimeoutMs));
+  } catch (error) {
+    return fail(error, 'arm');
+  }
+  if (target.metrics.length === 0) return { target, state: read.state, rawResource: read.raw, datapoints: [] };
+  try {
+    const datapoints = await readResourceMetrics(
+      clients.monitor,
+      target,
+      window,
+      AbortSignal.timeout(deps.settings.httpTimeoutMs),
+    );
+    return { target, state: read.state, rawResource: read.raw, datapoints };
+  } catch (error) {
+    return fail(error, 'metrics', read.state);
+  }
+}
+
+function toOutcome(read: ResourceRead): ResourceOutcome {
+  return {
+    resourceId: read.target.resourceId,
+    ok: !read.diagnosis,
+    datapoints: read.datapoints.length,
+    ...(read.state?.state ? { state: read.state.state } : {}),
+    ...(read.state?.sku ? { sku: read.state.sku } : {}),
+    ...(read.diagnosis ? { code: read.diagnosis.code, message: read.diagnosis.cause } : {}),
+  };
+}
+
+/** The raw snapshot: deterministic for a given message and source data (no wall-clock fields). */
+function buildSnapshot(customer: Customer, message: CollectMessage, reads: readonly ResourceRead[]) {
+  return {
+    schema: 1,
+    customerId: customer.id,
+    tenantId: customer.tenantId,
+    runId: message.runId,
+    window: { start: message.windowStart, end: message.windowEnd },
+    resources: reads.map((r) => ({
+      resourceId: r.target.resourceId,
+      state: r.state ?? null,
+      resource: r.rawResource ?? null,
+      datapoints: r.datapoints,
+      error: r.diagnosis ? { stage: r.diagnosis.stage, code: r.diagnosis.code, message: r.diagnosis.rawMessage } : null,
+    })),
+  };
+}
+
+function transientError(customerId: string, diagnosis: Diagnosis): AppError {
+  return new AppError({
+    kind: 'transient',
+    code: diagnosis.code,
+    message: `Transient failure collecting ${customerId} at ${diagnosis.stage}: ${diagnosis.rawMessage}`,
+  });
+}

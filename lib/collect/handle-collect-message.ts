@@ -1,0 +1,28 @@
+import type { InvocationContext } from '@azure/functions';
+import type { Services } from '../app/create-services';
+import { isAppError } from '../errors/app-error';
+import { contextLogger } from '../logging/logger';
+import { collectCustomer } from './collect-customer';
+import { parseCollectMessage, type CollectMessage } from './collect-message';
+
+/**
+ * Queue handler. A malformed message is logged and dropped (retrying cannot fix it); a transient
+ * failure throws so the host retries and finally poisons; a permanent customer failure is recorded
+ * by the collector and returns normally, so it is not retried five times.
+ */
+export async function handleCollectMessage(services: Services, input: unknown, context: InvocationContext): Promise<void> {
+  const log = contextLogger(context);
+  let message: CollectMessage;
+  try {
+    message = parseCollectMessage(input);
+  } catch (error) {
+    const code = isAppError(error) ? error.code : 'InvalidQueueMessage';
+    log.error(`Dropping invalid queue message: ${error instanceof Error ? error.message : String(error)}`, {
+      code,
+      dequeueCount: Number(context.triggerMetadata?.dequeueCount ?? 0),
+    });
+    return;
+  }
+  await services.ensureStorage();
+  await collectCustomer(message, services, log);
+}

@@ -1,0 +1,148 @@
+import {
+  findCatalogueEntry,
+  type Actor,
+  type DiagnosisContext,
+  type Stage,
+} from './diagnosis-catalogue';
+import { redactSecrets } from './redact-secrets';
+
+/** A failure explained: what happened, whose move it is, and how to fix it. */
+export interface Diagnosis {
+  readonly stage: Stage;
+  readonly code: string;
+  readonly title: string;
+  readonly who: Actor;
+  readonly retryable: boolean;
+  readonly cause: string;
+  readonly fix: string;
+  readonly commands?: { readonly powershell: string; readonly azCli: string };
+  readonly docs?: string;
+  /** The service's own message, secrets redacted. */
+  readonly rawMessage: string;
+  readonly httpStatus?: number;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+// "The client '<app>' with object id '<oid>' does not have authorization to perform action '<a>' over scope '<s>'"
+const AUTHORIZATION_FAILED =
+  /client '([^']*)' with object id '([^']*)' does not have authorization to perform action '([^']*)' over scope '([^']*)'/i;
+// "Failed to find metric configuration for provider: ..., metric: 'X', Valid metrics: a,b"
+const UNKNOWN_METRIC = /metric:?\s*'?([^',]+)'?,\s*Valid metrics:\s*(.+)$/i;
+
+/**
+ * Explains any error thrown while reaching a customer's tenant. Known codes get the catalogue's
+ * cause and fix with the customer's ids filled in; unknown errors keep their own code and
+ * (redacted) message rather than being forced into a wrong entry.
+ */
+export function diagnoseError(
+  error: unknown,
+  stage: Stage,
+  context: DiagnosisContext = {},
+  knownSecrets: readonly (string | undefined)[] = [],
+): Diagnosis {
+  const facts = readErrorFacts(error);
+  const rawMessage = redactSecrets(facts.message, knownSecrets).slice(0, 2000);
+  const { code, extra } = classify(facts, stage);
+  const filled: DiagnosisContext = { ...context, ...extra };
+  const entry = findCatalogueEntry(code);
+  const httpStatus = facts.statusCode !== undefined ? { httpStatus: facts.statusCode } : {};
+  if (!entry) {
+    return {
+      stage,
+      code,
+      title: 'Unrecognised error',
+      who: 'provider',
+      retryable: facts.statusCode !== undefined && (facts.statusCode === 429 || facts.statusCode >= 500),
+      cause: rawMessage || 'The service gave no message.',
+      fix: 'Not in the catalogue yet: read the raw message; if it recurs, report it so it gets an entry.',
+      rawMessage,
+      ...httpStatus,
+    };
+  }
+  return {
+    stage,
+    code,
+    title: entry.title,
+    who: entry.who,
+    retryable: entry.retryable,
+    cause: entry.cause(filled),
+    fix: entry.fix(filled),
+    ...(entry.commands ? { commands: entry.commands(filled) } : {}),
+    docs: entry.docs,
+    rawMessage,
+    ...httpStatus,
+  };
+}
+
+interface ErrorFacts {
+  readonly message: string;
+  readonly code?: string;
+  readonly statusCode?: number;
+  readonly name?: string;
+}
+
+function readErrorFacts(error: unknown): ErrorFacts {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const record = error as Error & { code?: unknown; statusCode?: unknown; cause?: unknown };
+  const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
+  const code = typeof record.code === 'string' ? record.code : typeof causeCode === 'string' ? causeCode : undefined;
+  return {
+    message: error.message,
+    name: error.name,
+    ...(code !== undefined ? { code } : {}),
+    ...(typeof record.statusCode === 'number' ? { statusCode: record.statusCode } : {}),
+  };
+}
+
+function classify(facts: ErrorFacts, stage: Stage): { code: string; extra: DiagnosisContext } {
+  const aadsts = /AADSTS(\d+)/.exec(facts.message);
+  if (aadsts) return { code: `AADSTS${aadsts[1]}`, extra: {} };
+
+  const authz = AUTHORIZATION_FAILED.exec(facts.message);
+  if (facts.code === 'AuthorizationFailed' || authz) {
+    return {
+      code: 'AuthorizationFailed',
+      extra: authz ? { clientId: authz[1], objectId: authz[2], action: authz[3], scope: authz[4] } : {},
+    };
+  }
+  if (stage === 'keyVault' && facts.statusCode === 403) return { code: 'KeyVaultForbidden', extra: {} };
+  if (facts.code === 'SecretNotFound') return { code: 'SecretNotFound', extra: {} };
+  if (facts.code === 'ResourceNotFound' || (stage === 'arm' && facts.statusCode === 404)) {
+    return { code: 'ResourceNotFound', extra: {} };
+  }
+  const metric = UNKNOWN_METRIC.exec(facts.message);
+  if (stage === 'metrics' && facts.statusCode === 400 && metric) {
+    return { code: 'MetricNotDefined', extra: { metric: metric[1]?.trim(), validMetrics: metric[2]?.trim() } };
+  }
+  if (facts.statusCode === 429) return { code: 'Throttled', extra: {} };
+  if (facts.statusCode !== undefined && facts.statusCode >= 500) return { code: 'ServiceUnavailable', extra: {} };
+  if (isNetworkFailure(facts)) return { code: 'NetworkError', extra: {} };
+  if (isAppErrorFacts(facts)) return { code: facts.code, extra: {} };
+  return { code: facts.code ?? facts.name ?? 'UnknownError', extra: {} };
+}
+
+function isNetworkFailure(facts: ErrorFacts): boolean {
+  if (facts.code && NETWORK_CODES.has(facts.code)) return true;
+  if (facts.name === 'AbortError' || facts.name === 'TimeoutError') return true;
+  return facts.code === 'REQUEST_SEND_ERROR' || /socket hang up|network|timed? ?out/i.test(facts.message);
+}
+
+function isAppErrorFacts(facts: ErrorFacts): facts is ErrorFacts & { code: string } {
+  return facts.name === 'AppError' && facts.code !== undefined;
+}
+

@@ -1,0 +1,48 @@
+import type { HttpResponseInit } from '@azure/functions';
+import { ensureError, isAppError, type ErrorKind } from '../errors/app-error';
+import { redactSecrets } from '../diagnose/redact-secrets';
+import type { Logger } from '../logging/logger';
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  validation: 400,
+  notFound: 404,
+  customerAccess: 422,
+  transient: 503,
+  internal: 500,
+};
+
+/**
+ * The one mapper from errors to HTTP responses (RFC 9457 problem+json). Handlers throw; they never
+ * build error bodies. Unexpected errors become a 500 without internals (logged with details instead).
+ */
+export function toProblemResponse(error: unknown, log: Logger, instance?: string): HttpResponseInit {
+  if (isAppError(error)) {
+    const status = STATUS_BY_KIND[error.kind];
+    return problem(status, error.code, redactSecrets(error.message), instance, error.details);
+  }
+  const e = ensureError(error);
+  log.error(`Unhandled error: ${redactSecrets(e.message)}`, { code: 'InternalError' });
+  return problem(500, 'InternalError', 'An unexpected error occurred; see the function logs.', instance);
+}
+
+function problem(
+  status: number,
+  code: string,
+  detail: string,
+  instance?: string,
+  extensions: Readonly<Record<string, unknown>> = {},
+): HttpResponseInit {
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+    jsonBody: {
+      type: `https://github.com/cross-tenant-collector/docs/errors#${code}`,
+      title: code,
+      status,
+      detail,
+      code,
+      ...(instance ? { instance } : {}),
+      ...extensions,
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { MonitorClient } from '@azure/arm-monitor';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import type { TokenCredential } from '@azure/identity';
+
+export interface ArmClients {
+  readonly monitor: MonitorClient;
+  readonly resources: ResourceManagementClient;
+}
+
+/**
+ * Builds the ARM clients for a credential once and keeps them with it, so every customer's clients
+ * (and their connection pools) live as long as that customer's credential.
+ */
+export class ArmClientFactory {
+  private readonly byCredential = new WeakMap<TokenCredential, ArmClients>();
+
+  constructor(
+    private readonly armEndpoint: string,
+    private readonly armScope: string,
+  ) {}
+
+  forCredential(credential: TokenCredential): ArmClients {
+    let clients = this.byCredential.get(credential);
+    if (!clients) {
+      clients = {
+        // v8 client: the scope must be given, it does not derive it from the endpoint.
+        monitor: new MonitorClient(credential, {
+          endpoint: this.armEndpoint,
+          credentials: { scopes: [this.armScope] },
+        }),
+        // v7 (classic) client: generic resource reads need no subscription at construction.
+        resources: new ResourceManagementClient(credential, {
+          endpoint: this.armEndpoint,
+          credentialScopes: [this.armScope],
+        }),
+      };
+      this.byCredential.set(credential, clients);
+    }
+    return clients;
+  }
+}

@@ -1,0 +1,133 @@
+import { odata, RestError, type TableClient } from '@azure/data-tables';
+
+/** Outcome of one resource within a run. */
+export interface ResourceOutcome {
+  readonly resourceId: string;
+  readonly ok: boolean;
+  readonly datapoints: number;
+  /** ARM state when it was read, e.g. `Active` for a Fabric capacity. */
+  readonly state?: string;
+  readonly sku?: string;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/** What the last run of a customer did; never holds a secret. */
+export interface CustomerStatus {
+  readonly customerId: string;
+  readonly lastRunId: string;
+  readonly lastWindowStart: string;
+  readonly lastWindowEnd: string;
+  readonly lastAttemptAt: string;
+  readonly lastSuccessAt?: string;
+  readonly outcome: 'ok' | 'failed';
+  /** Stage that failed: `keyVault`, `token`, `arm`, `metrics`, `storage`. */
+  readonly errorStage?: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  /** Plain-language fix for the error, when the catalogue knows one. */
+  readonly errorFix?: string;
+  readonly datapointsWritten: number;
+  readonly consecutiveFailures: number;
+  readonly resources: readonly ResourceOutcome[];
+}
+
+export type CustomerStatusUpdate = Omit<CustomerStatus, 'lastSuccessAt' | 'consecutiveFailures'>;
+
+const PARTITION = 'status';
+
+type StatusEntity = {
+  partitionKey: string;
+  rowKey: string;
+  lastRunId: string;
+  lastWindowStart: string;
+  lastWindowEnd: string;
+  lastAttemptAt: string;
+  lastSuccessAt?: string;
+  outcome: string;
+  errorStage?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  errorFix?: string;
+  datapointsWritten: number;
+  consecutiveFailures: number;
+  resourcesJson: string;
+};
+
+/** Last-run status per customer, one row each, in Table Storage. */
+export class CustomerStatusStore {
+  constructor(private readonly table: TableClient) {}
+
+  /**
+   * Records the outcome of an attempt. Success resets the failure streak and sets lastSuccessAt;
+   * a failure extends the streak. Retries of one run count once: the streak grows only when the
+   * run id changes, so five host retries of one message do not look like five failed hours.
+   */
+  async record(update: CustomerStatusUpdate): Promise<CustomerStatus> {
+    const previous = await this.find(update.customerId);
+    const sameRun = previous?.lastRunId === update.lastRunId;
+    const priorStreak = previous ? previous.consecutiveFailures - (sameRun && previous.outcome === 'failed' ? 1 : 0) : 0;
+    const status: CustomerStatus = {
+      ...update,
+      ...(update.outcome === 'ok'
+        ? { lastSuccessAt: update.lastAttemptAt }
+        : previous?.lastSuccessAt
+          ? { lastSuccessAt: previous.lastSuccessAt }
+          : {}),
+      consecutiveFailures: update.outcome === 'ok' ? 0 : priorStreak + 1,
+    };
+    await this.table.upsertEntity<StatusEntity>(toEntity(status), 'Replace');
+    return status;
+  }
+
+  async find(customerId: string): Promise<CustomerStatus | undefined> {
+    try {
+      return fromEntity(await this.table.getEntity<StatusEntity>(PARTITION, customerId));
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async list(): Promise<CustomerStatus[]> {
+    const statuses: CustomerStatus[] = [];
+    const filter = odata`PartitionKey eq ${PARTITION}`;
+    for await (const entity of this.table.listEntities<StatusEntity>({ queryOptions: { filter } })) {
+      statuses.push(fromEntity(entity));
+    }
+    return statuses;
+  }
+
+  async remove(customerId: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(PARTITION, customerId);
+    } catch (error) {
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+    }
+  }
+}
+
+function toEntity(status: CustomerStatus): StatusEntity {
+  const { customerId, resources, ...rest } = status;
+  return { partitionKey: PARTITION, rowKey: customerId, ...rest, resourcesJson: JSON.stringify(resources) };
+}
+
+function fromEntity(entity: StatusEntity): CustomerStatus {
+  const optional = <K extends keyof StatusEntity>(key: K) => (entity[key] !== undefined ? { [key]: entity[key] } : {});
+  return {
+    customerId: entity.rowKey,
+    lastRunId: entity.lastRunId,
+    lastWindowStart: entity.lastWindowStart,
+    lastWindowEnd: entity.lastWindowEnd,
+    lastAttemptAt: entity.lastAttemptAt,
+    ...optional('lastSuccessAt'),
+    outcome: entity.outcome === 'ok' ? 'ok' : 'failed',
+    ...optional('errorStage'),
+    ...optional('errorCode'),
+    ...optional('errorMessage'),
+    ...optional('errorFix'),
+    datapointsWritten: Number(entity.datapointsWritten),
+    consecutiveFailures: Number(entity.consecutiveFailures),
+    resources: JSON.parse(entity.resourcesJson) as ResourceOutcome[],
+  };
+}

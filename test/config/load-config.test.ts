@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config/load-config';
+import { SETTINGS } from '../../lib/config/settings';
+import { isAppError } from '../../lib/errors/app-error';
+
+const minimal = {
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  KEY_VAULT_URL: 'https://kv-ctc.vault.azure.net/',
+};
+
+describe('loadConfig', () => {
+  it('applies documented defaults', () => {
+    const config = loadConfig(minimal);
+    expect(config.collectSchedule).toBe('0 0 * * * *');
+    expect(config.authorityHost).toBe('https://login.microsoftonline.com');
+    expect(config.armScope).toBe('https://management.azure.com/.default');
+    expect(config.keyVaultUrl).toBe('https://kv-ctc.vault.azure.net');
+    expect(config.httpTimeoutMs).toBe(30_000);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reports every invalid setting in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ AUTHORITY_HOST: 'http://login.example', COLLECT_SCHEDULE: '0 * * * *', HTTP_TIMEOUT_SECONDS: 'soon' });
+    } catch (e) {
+      error = e;
+    }
+    expect(isAppError(error)).toBe(true);
+    const problems = (error as { details: { problems: string[] } }).details.problems;
+    expect(problems.some((p) => p.startsWith('KEY_VAULT_URL is required'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('Storage is not configured'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('AUTHORITY_HOST must be an https URL'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('COLLECT_SCHEDULE must be a 6-field'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('HTTP_TIMEOUT_SECONDS'))).toBe(true);
+  });
+
+  it('accepts identity-based host storage', () => {
+    const config = loadConfig({
+      KEY_VAULT_URL: 'https://kv.vault.azure.net',
+      AzureWebJobsStorage__blobServiceUri: 'https://st.blob.core.windows.net',
+      AzureWebJobsStorage__queueServiceUri: 'https://st.queue.core.windows.net',
+      AzureWebJobsStorage__tableServiceUri: 'https://st.table.core.windows.net',
+      AzureWebJobsStorage__clientId: '11111111-1111-1111-1111-111111111111',
+    });
+    expect(config.storage).toEqual({
+      kind: 'identity',
+      blobServiceUri: 'https://st.blob.core.windows.net',
+      queueServiceUri: 'https://st.queue.core.windows.net',
+      tableServiceUri: 'https://st.table.core.windows.net',
+      clientId: '11111111-1111-1111-1111-111111111111',
+    });
+  });
+
+  it('documents every setting with a description', () => {
+    expect(SETTINGS.every((s) => s.description.length > 10)).toBe(true);
+    expect(new Set(SETTINGS.map((s) => s.name)).size).toBe(SETTINGS.length);
+  });
+});
