@@ -1,0 +1,147 @@
+// Entry point for `azd provision`: one resource group with everything the collector needs.
+// Subscription scope so that azd can create the resource group itself.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; feeds the resource token so every environment gets its own names.')
+param environmentName string
+
+@minLength(1)
+@description('Region for all resources. It must offer the Flex Consumption plan.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Object ID of the operator who deploys and manages customer secrets (azd sets AZURE_PRINCIPAL_ID). Empty: no operator role.')
+param principalId string = ''
+
+@allowed(['User', 'ServicePrincipal', 'Group'])
+@description('Kind of principal in principalId: User for a person, ServicePrincipal for a CI pipeline.')
+param principalType string = 'User'
+
+@description('NCRONTAB (6 fields) of the fan-out timer.')
+param collectSchedule string = '0 0 * * * *'
+
+@minValue(1)
+@maxValue(64)
+@description('Resources of one customer read in parallel.')
+param customerConcurrency int = 4
+
+@minValue(1)
+@maxValue(200)
+@description('Per-call timeout, in seconds, for requests into a customer tenant.')
+param httpTimeoutSeconds int = 30
+
+@description('Integrate the function app with a new virtual network (outbound traffic through a delegated subnet).')
+param vnetEnabled bool = false
+
+// A short, stable, per-environment suffix: names must be globally unique for storage, Key Vault and the app.
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-ctc-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'stctc${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: 'kv-ctc-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-ctc-${resourceToken}'
+    applicationInsightsName: 'appi-ctc-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: 'vnet-ctc-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+// Roles first: the app reads storage and Key Vault as soon as it starts.
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appPrincipalId: identity.outputs.principalId
+    operatorPrincipalId: principalId
+    operatorPrincipalType: principalType
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'functionApp'
+  scope: rg
+  dependsOn: [rbac]
+  params: {
+    name: 'func-ctc-${resourceToken}'
+    planName: 'asp-ctc-${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    keyVaultUri: keyVault.outputs.uri
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    collectSchedule: collectSchedule
+    customerConcurrency: customerConcurrency
+    httpTimeoutSeconds: httpTimeoutSeconds
+    subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
+  }
+}
+
+// azd reads these outputs into the environment (.azure/<env>/.env).
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = functionApp.outputs.uri
+output KEY_VAULT_NAME string = keyVault.outputs.name
+output KEY_VAULT_URL string = keyVault.outputs.uri
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -1,0 +1,119 @@
+// The collector: a Node 22 function app on Flex Consumption, running as the user-assigned
+// identity, with identity-based host storage.
+param name string
+param planName string
+param location string
+param tags object
+
+@description('Resource ID of the user-assigned managed identity.')
+param identityId string
+param identityClientId string
+
+param blobEndpoint string
+param queueEndpoint string
+param tableEndpoint string
+param deploymentContainerName string
+param keyVaultUri string
+param applicationInsightsConnectionString string
+
+param collectSchedule string
+param customerConcurrency int
+param httpTimeoutSeconds int
+
+@description('Subnet for VNet integration; empty for none.')
+param subnetId string
+
+@allowed([512, 2048, 4096])
+@description('Per-instance memory. The worker is I/O-bound: 2048 MB is the Flex default and leaves headroom for large customers.')
+param instanceMemoryMB int = 2048
+
+@minValue(1)
+@maxValue(1000)
+@description('Scale-out ceiling. Also caps how many customers are collected at once, which bounds load on storage and Key Vault.')
+param maximumInstanceCount int = 40
+
+// ---- app settings: begin ----
+// Every app setting of the function app, in one literal. test/infra checks it against
+// lib/config/settings.ts (setBy 'infra'): add a setting there first, then here.
+// One `NAME: value` per line, no nesting.
+var appSettings = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: blobEndpoint
+  AzureWebJobsStorage__queueServiceUri: queueEndpoint
+  AzureWebJobsStorage__tableServiceUri: tableEndpoint
+  KEY_VAULT_URL: keyVaultUri
+  MANAGED_IDENTITY_CLIENT_ID: identityClientId
+  COLLECT_SCHEDULE: collectSchedule
+  AUTHORITY_HOST: environment().authentication.loginEndpoint
+  ARM_ENDPOINT: environment().resourceManager
+  ARM_AUDIENCE: environment().resourceManager
+  HTTP_TIMEOUT_SECONDS: string(httpTimeoutSeconds)
+  CUSTOMER_CONCURRENCY: string(customerConcurrency)
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+// ---- app settings: end ----
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd finds the app to deploy to by this tag (service `api` in azure.yaml).
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: appSettings
+  }
+}
+
+output name string = app.name
+output uri string = 'https://${app.properties.defaultHostName}'
