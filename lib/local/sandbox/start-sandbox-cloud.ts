@@ -99,9 +99,13 @@ async function serve(
   res: ServerResponse,
   handler: Handler,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
-  // The ARM SDK sends `//subscriptions/...` and Key Vault a trailing slash: normalise both.
-  const path = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  // The ARM SDK sends `//subscriptions/...` and Key Vault a trailing slash: normalise both
+  // before URL parsing, which would read `//subscriptions` as a host name.
+  const raw = req.url ?? '/';
+  const queryStart = raw.indexOf('?');
+  const rawPath = (queryStart < 0 ? raw : raw.slice(0, queryStart)).replace(/\/{2,}/g, '/');
+  const url = new URL(`${rawPath}${queryStart < 0 ? '' : raw.slice(queryStart)}`, 'https://sandbox.invalid');
+  const path = decodePath(url.pathname).replace(/(.)\/$/, '$1');
   res.on('finish', () =>
     requests.record({ service, method: req.method ?? '', path, query: url.search, status: res.statusCode, at: context.state.now() }),
   );
@@ -117,6 +121,15 @@ async function serve(
     } else {
       res.destroy();
     }
+  }
+}
+
+/** Decodes `%20` in metric or secret paths; a malformed escape is left as sent. */
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
   }
 }
 

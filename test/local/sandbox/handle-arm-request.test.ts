@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ClientSecretCredential } from '@azure/identity';
+import { MonitorClient } from '@azure/arm-monitor';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandboxCloud, type SandboxCloud } from '../../../lib/local/sandbox/start-sandbox-cloud';
+import { createLocalCertificate } from '../../../lib/local/tls/create-local-certificate';
+import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
+
+const SPECS = '/work/shared/fixtures/azure-rest-api-specs/specification';
+const ARM_SCOPES = ['https://management.azure.com/.default'];
+
+function loadExample(relativePath: string): { parameters: Record<string, unknown>; responses: { 200: { body: Record<string, unknown> } } } {
+  return JSON.parse(readFileSync(path.join(SPECS, relativePath), 'utf8')) as never;
+}
+
+/** Keys, recursively: the structure without the values (first array element stands for all). */
+function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
+  }
+  return typeof value;
+}
+
+describe('sandbox ARM', () => {
+  let sandbox: SandboxCloud;
+  const tenantId = randomUUID();
+  const otherTenantId = randomUUID();
+  const subscriptionId = randomUUID();
+  const reader = { clientId: randomUUID(), objectId: randomUUID(), secret: randomUUID() };
+  const narrow = { clientId: randomUUID(), objectId: randomUUID(), secret: randomUUID() };
+  const foreign = { clientId: randomUUID(), objectId: randomUUID(), secret: randomUUID() };
+  const rg = `/subscriptions/${subscriptionId}/resourceGroups/rg-data`;
+  const vmId = `${rg}/providers/Microsoft.Compute/virtualMachines/vm1`;
+  const pbiId = `${rg}/providers/Microsoft.PowerBIDedicated/capacities/pbi1`;
+  const fabricId = `${rg}/providers/Microsoft.Fabric/capacities/fabric1`;
+  const storageId = `${rg}/providers/Microsoft.Storage/storageAccounts/st1`;
+  const window = { timespan: '2026-03-02T09:00:00Z/2026-03-02T12:00:00Z', interval: 'PT5M' };
+
+  const credentialFor = (principal: { clientId: string; secret: string }, tenant = tenantId) =>
+    new ClientSecretCredential(tenant, principal.clientId, principal.secret, { authorityHost: sandbox.urls.authorityHost, disableInstanceDiscovery: true });
+  const monitorFor = (principal: { clientId: string; secret: string }, tenant = tenantId) =>
+    new MonitorClient(credentialFor(principal, tenant), subscriptionId, {
+      endpoint: sandbox.urls.arm,
+      credentials: { scopes: ARM_SCOPES },
+      retryOptions: { maxRetries: 0 },
+    });
+  const rawGet = async (urlPath: string, principal = reader): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> => {
+    const token = await credentialFor(principal).getToken(ARM_SCOPES);
+    const res = await fetch(`${sandbox.urls.arm}${urlPath}`, { headers: { authorization: `Bearer ${token.token}`, 'x-ms-client-request-id': 'req-1' } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
+  };
+
+  beforeAll(async () => {
+    const certificate = await createLocalCertificate();
+    trustCertificate(certificate.caPem);
+    const expiresAt = new Date(Date.now() + 86_400_000);
+    sandbox = await startSandboxCloud({
+      certificate,
+      seed: {
+        tenants: [{ tenantId }, { tenantId: otherTenantId }],
+        subscriptions: [{ subscriptionId, tenantId }],
+        apps: [
+          { tenantId, ...reader, secrets: [{ value: reader.secret, expiresAt }] },
+          { tenantId, ...narrow, secrets: [{ value: narrow.secret, expiresAt }] },
+          { tenantId: otherTenantId, ...foreign, secrets: [{ value: foreign.secret, expiresAt }] },
+        ],
+        roleAssignments: [
+          { principalId: reader.objectId, scope: `/subscriptions/${subscriptionId}`, roleName: 'Reader' },
+          { principalId: narrow.objectId, scope: storageId, roleName: 'Monitoring Reader' },
+          { principalId: foreign.objectId, scope: `/subscriptions/${subscriptionId}`, roleName: 'Reader' },
+        ],
+        resources: [
+          { id: vmId, location: 'West Europe', properties: { hardwareProfile: { vmSize: 'Standard_D2s_v5' } } },
+          { id: pbiId, location: 'West Europe', sku: { name: 'A1', tier: 'PBIE_Azure' }, properties: { state: 'Succeeded' } },
+          {
+            id: fabricId,
+            location: 'West Central US',
+            sku: { name: 'F2', tier: 'Fabric' },
+            properties: { provisioningState: 'Succeeded', state: 'Active', administration: { members: ['admin@example.com'] } },
+          },
+          { id: storageId, location: 'North Europe', kind: 'StorageV2', properties: {} },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  describe('metrics', () => {
+    it('returns one point per interval with the requested aggregations, through a real MonitorClient', async () => {
+      const result = await monitorFor(reader).metrics.list(vmId, { ...window, metricnames: 'Percentage CPU', aggregation: 'Average,Maximum' });
+      const metric = result.value[0];
+      const data = metric?.timeseries?.[0]?.data ?? [];
+      expect(metric?.name.value).toBe('Percentage CPU');
+      expect(metric?.unit).toBe('Percent');
+      expect(data).toHaveLength(36);
+      expect(data[0]?.timeStamp.toISOString()).toBe('2026-03-02T09:00:00.000Z');
+      expect(data[35]?.timeStamp.toISOString()).toBe('2026-03-02T11:55:00.000Z');
+      for (const point of data) {
+        expect(point.average).toBeGreaterThanOrEqual(5);
+        expect(point.maximum).toBeLessThanOrEqual(90);
+        expect(point.maximum).toBeGreaterThanOrEqual(point.average ?? Infinity);
+        expect(point.total).toBeUndefined();
+      }
+      expect(result.interval).toBe('PT5M');
+      expect(result.resourceregion).toBe('westeurope');
+      expect(sandbox.requests.list('arm').at(-1)?.path).toBe(`${vmId}/providers/Microsoft.Insights/metrics`);
+    });
+
+    it('is deterministic: the same call twice gives the same numbers, another resource differs', async () => {
+      const client = monitorFor(reader);
+      const options = { ...window, metricnames: 'cpu_metric,overload_metric', aggregation: 'Average,Maximum' };
+      const first = await client.metrics.list(pbiId, options);
+      const second = await client.metrics.list(pbiId, options);
+      const values = (r: typeof first) => r.value.map((m) => m.timeseries?.[0]?.data?.map((d) => [d.average, d.maximum]));
+      expect(values(second)).toEqual(values(first));
+      expect(first.value.map((m) => m.name.value)).toEqual(['cpu_metric', 'overload_metric']);
+      const overload = first.value[1]?.timeseries?.[0]?.data ?? [];
+      expect(overload.every((d) => d.maximum === 0 || d.maximum === 1)).toBe(true);
+      const vm = await client.metrics.list(vmId, { ...window, metricnames: 'Percentage CPU', aggregation: 'Average,Maximum' });
+      expect(values(vm)[0]).not.toEqual(values(first)[0]);
+    });
+
+    it('answers a principal without a role on the resource with a 403 AuthorizationFailed RestError', async () => {
+      const error = await monitorFor(narrow)
+        .metrics.list(vmId, { ...window, metricnames: 'Percentage CPU', aggregation: 'Average' })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'RestError', statusCode: 403, code: 'AuthorizationFailed' });
+      expect((error as Error).message).toBe(
+        `The client '${narrow.clientId}' with object id '${narrow.objectId}' does not have authorization to perform action ` +
+          `'Microsoft.Insights/metrics/read' over scope '${vmId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      );
+    });
+
+    it('lets Monitoring Reader on the resource read its metrics', async () => {
+      const result = await monitorFor(narrow).metrics.list(storageId, { ...window, interval: 'PT1H', metricnames: 'UsedCapacity', aggregation: 'Average' });
+      expect(result.value[0]?.timeseries?.[0]?.data).toHaveLength(3);
+      expect(result.value[0]?.unit).toBe('Bytes');
+    });
+
+    it('answers an unknown metric name with a flat 400 BadRequest listing the valid metrics', async () => {
+      const error = await monitorFor(reader).metrics.list(vmId, { ...window, metricnames: 'CPU Credits' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ statusCode: 400, code: 'BadRequest' });
+      expect((error as Error).message).toBe(
+        "Failed to find metric configuration for provider: Microsoft.Compute, resource Type: virtualMachines, metric: 'CPU Credits', " +
+          'Valid metrics: Percentage CPU,Available Memory Bytes,Network In Total,Network Out Total',
+      );
+    });
+
+    it('rejects a token whose tenant does not own the subscription with 401 InvalidAuthenticationTokenTenant', async () => {
+      const error = await monitorFor(foreign, otherTenantId).metrics.list(vmId, { ...window, metricnames: 'Percentage CPU' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationTokenTenant' });
+    });
+
+    it('answers in the shape of GetMetric.json (without dimension metadata)', async () => {
+      const example = loadExample('monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json').responses[200].body;
+      const query = new URLSearchParams({ 'api-version': '2024-02-01', ...window, metricnames: 'UsedCapacity', aggregation: 'average,minimum,maximum' });
+      const { status, body, headers } = await rawGet(`/${storageId}/providers/Microsoft.Insights/metrics?${query.toString()}`);
+      expect(status).toBe(200);
+      const exampleShape = shapeOf(example) as { value: [{ timeseries: [{ metadatavalues: unknown }] }] };
+      exampleShape.value[0].timeseries[0].metadatavalues = [];
+      expect(shapeOf(body)).toEqual(exampleShape);
+      expect(headers.get('x-ms-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(headers.get('x-ms-correlation-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(headers.get('x-ms-client-request-id')).toBe('req-1');
+    });
+
+    it('answers metric definitions in the shape of GetMetricDefinitionsMetricClass.json, and none for Fabric', async () => {
+      const example = loadExample('monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetricDefinitionsMetricClass.json')
+        .responses[200].body as { value: Record<string, unknown>[] };
+      const withoutDimensions = example.value.find((d) => !('dimensions' in d));
+      const { status, body } = await rawGet(`${vmId}/providers/Microsoft.Insights/metricDefinitions?api-version=2024-02-01`);
+      expect(status).toBe(200);
+      expect(shapeOf(body)).toEqual(shapeOf({ value: [withoutDimensions] }));
+      expect((body.value as { name: { value: string } }[]).map((d) => d.name.value)).toEqual([
+        'Percentage CPU',
+        'Available Memory Bytes',
+        'Network In Total',
+        'Network Out Total',
+      ]);
+      const fabric = await monitorFor(reader).metricDefinitions.list(fabricId);
+      const names: string[] = [];
+      for await (const definition of fabric) names.push(definition.name?.value ?? '');
+      expect(names).toEqual([]);
+    });
+  });
+
+  describe('resources', () => {
+    it('reads a Fabric capacity through a real ResourceManagementClient.resources.getById', async () => {
+      const client = new ResourceManagementClient(credentialFor(reader), subscriptionId, { endpoint: sandbox.urls.arm });
+      const resource = await client.resources.getById(fabricId, '2023-11-01');
+      expect(resource).toMatchObject({ id: fabricId, name: 'fabric1', type: 'Microsoft.Fabric/capacities', location: 'West Central US' });
+      expect(resource.sku?.name).toBe('F2');
+      expect((resource.properties as { state: string }).state).toBe('Active');
+    });
+
+    it('answers in the shape of FabricCapacities_Get.json', async () => {
+      const example = loadExample('fabric/resource-manager/Microsoft.Fabric/Fabric/stable/2026-08-01/examples/FabricCapacities_Get.json').responses[200].body;
+      const { status, body } = await rawGet(`${fabricId}?api-version=2023-11-01`);
+      expect(status).toBe(200);
+      expect(shapeOf(body)).toEqual(shapeOf(example));
+    });
+
+    it('shows a paused capacity once the state changes', async () => {
+      sandbox.state.updateResourceProperties(fabricId, { state: 'Paused' });
+      try {
+        const { body } = await rawGet(`${fabricId}?api-version=2023-11-01`);
+        expect((body.properties as { state: string }).state).toBe('Paused');
+      } finally {
+        sandbox.state.updateResourceProperties(fabricId, { state: 'Active' });
+      }
+    });
+
+    it('answers an unknown resource with 404 ResourceNotFound in the ARM error shape', async () => {
+      const { status, body } = await rawGet(`${rg}/providers/Microsoft.Fabric/capacities/missing?api-version=2023-11-01`);
+      expect(status).toBe(404);
+      expect(body).toEqual({
+        error: {
+          code: 'ResourceNotFound',
+          message: "The Resource 'Microsoft.Fabric/capacities/missing' under resource group 'rg-data' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix",
+        },
+      });
+    });
+
+    it('answers 403 AuthorizationFailed naming the resource read action', async () => {
+      const { status, body } = await rawGet(`${fabricId}?api-version=2023-11-01`, narrow);
+      expect(status).toBe(403);
+      expect((body.error as { code: string; message: string }).message).toContain("perform action 'Microsoft.Fabric/capacities/read'");
+    });
+
+    it('requires api-version (400 MissingApiVersionParameter)', async () => {
+      const { status, body } = await rawGet(fabricId);
+      expect(status).toBe(400);
+      expect((body.error as { code: string }).code).toBe('MissingApiVersionParameter');
+    });
+
+    it('lists role assignments at a scope, filtered by principal', async () => {
+      const filter = encodeURIComponent(`principalId eq '${reader.objectId}'`);
+      const { status, body } = await rawGet(`${vmId}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${filter}`);
+      expect(status).toBe(200);
+      const value = body.value as { properties: { principalId: string; scope: string; roleDefinitionId: string } }[];
+      expect(value).toHaveLength(1);
+      expect(value[0]?.properties).toMatchObject({ principalId: reader.objectId, scope: `/subscriptions/${subscriptionId}` });
+      expect(value[0]?.properties.roleDefinitionId).toMatch(/acdd72a7-3385-48ef-bd42-f606fba81ae7$/);
+    });
+  });
+
+  describe('fault injection', () => {
+    it('fails the next matching requests with the scripted status and Retry-After, which the SDK retries', async () => {
+      sandbox.state.injectFault({ service: 'arm', match: (p) => p.endsWith('/metrics'), status: 503, retryAfterSeconds: 0, times: 1 });
+      const client = new MonitorClient(credentialFor(reader), subscriptionId, { endpoint: sandbox.urls.arm, credentials: { scopes: ARM_SCOPES } });
+      sandbox.requests.clear();
+      const result = await client.metrics.list(vmId, { ...window, metricnames: 'Percentage CPU' });
+      expect(result.value).toHaveLength(1);
+      expect(sandbox.requests.list('arm').map((r) => r.status)).toEqual([503, 200]);
+    });
+  });
+});
