@@ -13,7 +13,10 @@ const DAY_MS = 86_400_000;
 export const DEMO_IDS = {
   homeTenantId: 'a0a0a0a0-0000-4000-8000-000000000001',
   providerSubscriptionId: 'a0a0a0a0-0000-4000-8000-000000000002',
-  managedIdentity: { clientId: 'a0a0a0a0-0000-4000-8000-000000000003', objectId: 'a0a0a0a0-0000-4000-8000-000000000004' },
+  managedIdentity: {
+    clientId: 'a0a0a0a0-0000-4000-8000-000000000003',
+    objectId: 'a0a0a0a0-0000-4000-8000-000000000004',
+  },
   contoso: {
     tenantId: 'c0c0c0c0-0000-4000-8000-000000000001',
     subscriptionId: 'c0c0c0c0-0000-4000-8000-000000000002',
@@ -63,13 +66,22 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       id: contosoFabric,
       location: 'West Europe',
       sku: { name: 'F64', tier: 'Fabric' },
-      properties: { provisioningState: 'Succeeded', state: 'Active', administration: { members: ['admin@contoso.example'] } },
+      properties: {
+        provisioningState: 'Succeeded',
+        state: 'Active',
+        administration: { members: ['admin@contoso.example'] },
+      },
     },
     {
       id: contosoPbi,
       location: 'West Europe',
       sku: { name: 'A1', tier: 'PBIE_Azure', capacity: 1 },
-      properties: { provisioningState: 'Succeeded', state: 'Succeeded', mode: 'Gen2', administration: { members: ['admin@contoso.example'] } },
+      properties: {
+        provisioningState: 'Succeeded',
+        state: 'Succeeded',
+        mode: 'Gen2',
+        administration: { members: ['admin@contoso.example'] },
+      },
     },
     virtualMachine(contosoVm, 'Standard_D2s_v5'),
     virtualMachine(fabrikamVm, 'Standard_B2ms'),
@@ -78,7 +90,12 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       location: 'North Europe',
       kind: 'StorageV2',
       sku: { name: 'Standard_LRS', tier: 'Standard' },
-      properties: { provisioningState: 'Succeeded', accessTier: 'Hot', primaryLocation: 'northeurope', statusOfPrimary: 'available' },
+      properties: {
+        provisioningState: 'Succeeded',
+        accessTier: 'Hot',
+        primaryLocation: 'northeurope',
+        statusOfPrimary: 'available',
+      },
     },
     virtualMachine(northwindVm, 'Standard_E4s_v5', 'North Europe'),
   ];
@@ -111,9 +128,24 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
     ],
     resources,
     vaultSecrets: [
-      { name: defaultSecretName('contoso'), value: secrets.contoso, expiresOn: validUntil, contentType: 'client-secret' },
-      { name: defaultSecretName('fabrikam'), value: secrets.fabrikam, expiresOn: expiredAt, contentType: 'client-secret' },
-      { name: defaultSecretName('northwind'), value: secrets.northwind, expiresOn: validUntil, contentType: 'client-secret' },
+      {
+        name: defaultSecretName('contoso'),
+        value: secrets.contoso,
+        expiresOn: validUntil,
+        contentType: 'client-secret',
+      },
+      {
+        name: defaultSecretName('fabrikam'),
+        value: secrets.fabrikam,
+        expiresOn: expiredAt,
+        contentType: 'client-secret',
+      },
+      {
+        name: defaultSecretName('northwind'),
+        value: secrets.northwind,
+        expiresOn: validUntil,
+        contentType: 'client-secret',
+      },
     ],
   };
 
@@ -125,7 +157,12 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       clientId: contoso.clientId,
       resources: [
         { resourceId: contosoFabric, metrics: [] },
-        { resourceId: contosoPbi, metrics: ['cpu_metric', 'overload_metric'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
+        {
+          resourceId: contosoPbi,
+          metrics: ['cpu_metric', 'overload_metric'],
+          aggregations: ['Average', 'Maximum'],
+          interval: 'PT5M',
+        },
         { resourceId: contosoVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
       ],
     },
@@ -134,7 +171,9 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       displayName: 'Fabrikam Inc',
       tenantId: fabrikam.tenantId,
       clientId: fabrikam.clientId,
-      resources: [{ resourceId: fabrikamVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' }],
+      resources: [
+        { resourceId: fabrikamVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
+      ],
     },
     {
       id: 'northwind',
@@ -142,8 +181,18 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       tenantId: northwind.tenantId,
       clientId: northwind.clientId,
       resources: [
-        { resourceId: northwindStorage, metrics: ['UsedCapacity', 'Transactions'], aggregations: ['Average', 'Total'], interval: 'PT1H' },
-        { resourceId: northwindVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
+        {
+          resourceId: northwindStorage,
+          metrics: ['UsedCapacity', 'Transactions'],
+          aggregations: ['Average', 'Total'],
+          interval: 'PT1H',
+        },
+        {
+          resourceId: northwindVm,
+          metrics: ['Percentage CPU'],
+          aggregations: ['Average', 'Maximum'],
+          interval: 'PT5M',
+        },
       ],
     },
   ];

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 /** The Entra ID token-endpoint errors the sandbox can produce. */
-export type EntraErrorCode = 7000215 | 7000216 | 7000222 | 90002 | 700016 | 7000112 | 70021 | 700213 | 70003 | 90014 | 50196;
+export type EntraErrorCode =
+  7000215 | 7000216 | 7000222 | 90002 | 700016 | 7000112 | 70021 | 700213 | 70003 | 90014 | 50196;
 
 export interface EntraError {
   readonly status: number;
@@ -106,7 +107,11 @@ function describe(input: EntraErrorInput): { status: number; error: string; text
     case 70003:
       return { status: 400, error: 'unsupported_grant_type', text: 'The app requested an unsupported grant type.' };
     case 90014:
-      return { status: 400, error: 'invalid_request', text: "The required field 'scope' is missing from the credential." };
+      return {
+        status: 400,
+        error: 'invalid_request',
+        text: "The required field 'scope' is missing from the credential.",
+      };
     case 50196:
       return {
         status: 503,

@@ -30,7 +30,11 @@ export interface TokenRequest {
 
 export type TokenCheck =
   | { readonly ok: true; readonly claims: SandboxTokenClaims }
-  | { readonly ok: false; readonly reason: 'malformed' | 'signature' | 'expired' | 'notYetValid' | 'audience'; readonly claims?: SandboxTokenClaims };
+  | {
+      readonly ok: false;
+      readonly reason: 'malformed' | 'signature' | 'expired' | 'notYetValid' | 'audience';
+      readonly claims?: SandboxTokenClaims;
+    };
 
 export interface TokenSigner {
   /** Key id (`kid`) in every token header and in the JWKS. */
@@ -105,9 +109,11 @@ function checkToken(publicKey: KeyObject, token: string, audiences: readonly str
   if (!signed) return { ok: false, reason: 'signature', claims };
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return { ok: false, reason: 'expired', claims };
-  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds + 300) return { ok: false, reason: 'notYetValid', claims };
+  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds + 300)
+    return { ok: false, reason: 'notYetValid', claims };
   const wanted = new Set(audiences.map(trimSlash));
-  if (typeof claims.aud !== 'string' || !wanted.has(trimSlash(claims.aud))) return { ok: false, reason: 'audience', claims };
+  if (typeof claims.aud !== 'string' || !wanted.has(trimSlash(claims.aud)))
+    return { ok: false, reason: 'audience', claims };
   return { ok: true, claims };
 }
 

@@ -72,7 +72,13 @@ function sampleAt(resourceId: string, spec: MetricSpec, minute: number, bias: nu
   }
 }
 
-function aggregate(at: Date, samples: readonly number[], minutes: number, spec: MetricSpec, aggregations: readonly Aggregation[]): MetricDataPoint {
+function aggregate(
+  at: Date,
+  samples: readonly number[],
+  minutes: number,
+  spec: MetricSpec,
+  aggregations: readonly Aggregation[],
+): MetricDataPoint {
   const decimals = spec.shape.kind === 'diurnal' ? spec.shape.decimals : spec.shape.kind === 'rareEvent' ? 4 : 0;
   const sum = samples.reduce((a, b) => a + b, 0);
   const average = sum / samples.length;

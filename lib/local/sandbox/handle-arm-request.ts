@@ -26,27 +26,42 @@ type Operation =
  * against the subscription's and the principal's roles at the scope or any parent, and answers
  * in ARM's wire formats (wrapped errors, except the flat per-resource metrics errors).
  */
-export function handleArmRequest(context: SandboxContext, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
+export function handleArmRequest(
+  context: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): void {
   const { state } = context;
   if (!query.get('api-version')) {
     return sendJson(res, 400, {
-      error: { code: 'MissingApiVersionParameter', message: "The api-version query parameter (?api-version=) is required for all requests." },
+      error: {
+        code: 'MissingApiVersionParameter',
+        message: 'The api-version query parameter (?api-version=) is required for all requests.',
+      },
     });
   }
   const auth = authenticateBearer(context, req, [ARM_AUDIENCE, context.urls.arm]);
   if (!auth.ok) return sendAuthenticationFailure(context, res, auth.reason, auth.claims);
   if (req.method !== 'GET') {
-    return sendJson(res, 405, { error: { code: 'MethodNotAllowed', message: `The sandbox ARM only serves GET (got ${req.method ?? ''}).` } });
+    return sendJson(res, 405, {
+      error: { code: 'MethodNotAllowed', message: `The sandbox ARM only serves GET (got ${req.method ?? ''}).` },
+    });
   }
 
   const operation = classify(path);
   if (!operation) {
-    return sendJson(res, 400, { error: { code: 'InvalidResourceType', message: `The sandbox ARM does not serve '${path}'.` } });
+    return sendJson(res, 400, {
+      error: { code: 'InvalidResourceType', message: `The sandbox ARM does not serve '${path}'.` },
+    });
   }
   const subscriptionId = subscriptionOf(operation.scope) ?? '';
   const subscription = state.findSubscription(subscriptionId);
   if (!subscription) {
-    return sendJson(res, 404, { error: { code: 'SubscriptionNotFound', message: `The subscription '${subscriptionId}' could not be found.` } });
+    return sendJson(res, 404, {
+      error: { code: 'SubscriptionNotFound', message: `The subscription '${subscriptionId}' could not be found.` },
+    });
   }
   if (subscription.tenantId.toLowerCase() !== auth.claims.tid.toLowerCase()) {
     return sendJson(res, 401, {
@@ -71,7 +86,8 @@ export function handleArmRequest(context: SandboxContext, req: IncomingMessage, 
     });
   }
 
-  if (operation.kind === 'roleAssignments') return sendJson(res, 200, listRoleAssignments(context, operation.scope, query));
+  if (operation.kind === 'roleAssignments')
+    return sendJson(res, 200, listRoleAssignments(context, operation.scope, query));
   const resource = state.findResource(operation.scope);
   if (!resource) return sendJson(res, 404, resourceNotFound(operation.scope));
   if (operation.kind === 'resource') return sendJson(res, 200, resourceBody(resource));
@@ -91,13 +107,19 @@ function classify(path: string): Operation | undefined {
     };
   }
   const roles = ROLE_ASSIGNMENTS_SUFFIX.exec(path);
-  if (roles?.[1]) return { kind: 'roleAssignments', scope: roles[1], action: 'Microsoft.Authorization/roleAssignments/read' };
+  if (roles?.[1])
+    return { kind: 'roleAssignments', scope: roles[1], action: 'Microsoft.Authorization/roleAssignments/read' };
   const parsed = parseResourceId(path);
   if (parsed) return { kind: 'resource', scope: path, action: `${parsed.type}/read` };
   return undefined;
 }
 
-function sendAuthenticationFailure(context: SandboxContext, res: ServerResponse, reason: string, claims?: { exp: number }): void {
+function sendAuthenticationFailure(
+  context: SandboxContext,
+  res: ServerResponse,
+  reason: string,
+  claims?: { exp: number },
+): void {
   const challenge = {
     'www-authenticate': `Bearer authorization_uri="${context.urls.authorityHost}/${context.state.homeTenantId}", error="invalid_token", error_description="The authentication failed."`,
   };
@@ -111,9 +133,15 @@ function sendAuthenticationFailure(context: SandboxContext, res: ServerResponse,
             message: `The access token expiry UTC time '${new Date(claims.exp * 1000).toUTCString()}' is earlier than current UTC time '${now.toUTCString()}'.`,
           }
         : reason === 'audience'
-          ? { code: 'InvalidAuthenticationTokenAudience', message: 'The access token has been obtained for wrong audience or resource.' }
+          ? {
+              code: 'InvalidAuthenticationTokenAudience',
+              message: 'The access token has been obtained for wrong audience or resource.',
+            }
           : reason === 'unknownPrincipal'
-            ? { code: 'InvalidAuthenticationToken', message: 'The access token is invalid: its principal does not exist in the tenant.' }
+            ? {
+                code: 'InvalidAuthenticationToken',
+                message: 'The access token is invalid: its principal does not exist in the tenant.',
+              }
             : { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' };
   sendJson(res, 401, { error }, challenge);
 }
@@ -156,7 +184,10 @@ function metricDefinitionsBody(resource: SandboxResource): unknown {
       unit: spec.unit,
       primaryAggregationType: spec.primaryAggregation,
       supportedAggregationTypes: spec.supportedAggregations,
-      metricAvailabilities: ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'].map((timeGrain) => ({ timeGrain, retention: 'P93D' })),
+      metricAvailabilities: ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'].map((timeGrain) => ({
+        timeGrain,
+        retention: 'P93D',
+      })),
     })),
   };
 }
@@ -165,7 +196,10 @@ function metricsBody(resource: SandboxResource, query: URLSearchParams, now: Dat
   const badRequest = (message: string) => ({ status: 400, body: { code: 'BadRequest', message } });
   const specs = findMetricSpecs(resource.type);
   const [provider = '', ...typeParts] = resource.type.split('/');
-  const requestedNames = (query.get('metricnames') ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const requestedNames = (query.get('metricnames') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const selected: MetricSpec[] = [];
   for (const name of requestedNames) {
     const spec = specs.find((s) => s.name.toLowerCase() === name.toLowerCase());
@@ -180,10 +214,15 @@ function metricsBody(resource: SandboxResource, query: URLSearchParams, now: Dat
   if (requestedNames.length === 0 && specs[0]) selected.push(specs[0]);
 
   const timespan = parseTimespan(query.get('timespan'), now);
-  if (!timespan) return badRequest(`Invalid timespan '${query.get('timespan') ?? ''}': expected startTime/endTime in ISO 8601.`);
+  if (!timespan)
+    return badRequest(`Invalid timespan '${query.get('timespan') ?? ''}': expected startTime/endTime in ISO 8601.`);
   const intervalText = query.get('interval') ?? 'PT1M';
-  const intervalMs = intervalText.toUpperCase() === 'FULL' ? timespan.end.getTime() - timespan.start.getTime() : parseIsoDuration(intervalText);
-  if (!intervalMs || intervalMs < 60_000) return badRequest(`Invalid interval '${intervalText}': expected an ISO 8601 duration of at least PT1M.`);
+  const intervalMs =
+    intervalText.toUpperCase() === 'FULL'
+      ? timespan.end.getTime() - timespan.start.getTime()
+      : parseIsoDuration(intervalText);
+  if (!intervalMs || intervalMs < 60_000)
+    return badRequest(`Invalid interval '${intervalText}': expected an ISO 8601 duration of at least PT1M.`);
   if ((timespan.end.getTime() - timespan.start.getTime()) / intervalMs > MAX_POINTS_PER_SERIES) {
     return badRequest(`The requested timespan and interval would return more than ${MAX_POINTS_PER_SERIES} points.`);
   }
@@ -234,14 +273,18 @@ function parseTimespan(text: string | null, now: Date): { start: Date; end: Date
   const start = fromDuration === undefined ? new Date(from) : undefined;
   const resolvedStart = start ?? (end ? new Date(end.getTime() - (fromDuration ?? 0)) : undefined);
   const resolvedEnd = end ?? (start ? new Date(start.getTime() + (toDuration ?? 0)) : undefined);
-  if (!resolvedStart || !resolvedEnd || Number.isNaN(resolvedStart.getTime()) || Number.isNaN(resolvedEnd.getTime())) return undefined;
+  if (!resolvedStart || !resolvedEnd || Number.isNaN(resolvedStart.getTime()) || Number.isNaN(resolvedEnd.getTime()))
+    return undefined;
   return resolvedEnd > resolvedStart ? { start: resolvedStart, end: resolvedEnd } : undefined;
 }
 
 function parseAggregations(text: string | null): Aggregation[] | undefined {
   if (!text) return [];
   const result: Aggregation[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const known = AGGREGATIONS.find((a) => a.toLowerCase() === part.toLowerCase());
     if (!known) return undefined;
     result.push(known);

@@ -12,14 +12,20 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
  * (`/{tenant}/v2.0/.well-known/openid-configuration`), signing keys and the v2 token endpoint.
  * Failures use Entra's own error bodies and status codes.
  */
-export async function handleEntraRequest(context: SandboxContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+export async function handleEntraRequest(
+  context: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
   const segments = path.split('/').filter(Boolean);
   const tenant = segments[0] ?? '';
   const route = segments.slice(1).join('/').toLowerCase();
   const correlationId = header(req, 'client-request-id');
 
   if (req.method === 'GET' && route === 'v2.0/.well-known/openid-configuration') {
-    if (!context.state.findTenant(tenant)) return sendEntraError(context, res, 90002, { tenantId: tenant, correlationId });
+    if (!context.state.findTenant(tenant))
+      return sendEntraError(context, res, 90002, { tenantId: tenant, correlationId });
     return sendJson(res, 200, buildOpenIdConfiguration(context.urls.authorityHost, tenant));
   }
   if (req.method === 'GET' && (route === 'discovery/v2.0/keys' || route === 'discovery/keys')) {
@@ -29,7 +35,10 @@ export async function handleEntraRequest(context: SandboxContext, req: IncomingM
     const form = new URLSearchParams(await readRequestBody(req));
     return issueClientCredentialsToken(context, res, tenant, form, correlationId);
   }
-  sendJson(res, 404, { error: 'not_found', error_description: `The sandbox has no Entra endpoint ${req.method} ${path}` });
+  sendJson(res, 404, {
+    error: 'not_found',
+    error_description: `The sandbox has no Entra endpoint ${req.method} ${path}`,
+  });
 }
 
 function issueClientCredentialsToken(
@@ -42,7 +51,12 @@ function issueClientCredentialsToken(
   const { state } = context;
   const clientId = form.get('client_id') ?? '';
   const fail = (code: EntraErrorCode, app?: SandboxApp) =>
-    sendEntraError(context, res, code, { tenantId, clientId, correlationId, ...(app ? { appName: app.displayName } : {}) });
+    sendEntraError(context, res, code, {
+      tenantId,
+      clientId,
+      correlationId,
+      ...(app ? { appName: app.displayName } : {}),
+    });
 
   if (form.get('grant_type') !== 'client_credentials') return fail(70003);
   if (!state.findTenant(tenantId)) return fail(90002);
@@ -76,7 +90,12 @@ function issueClientCredentialsToken(
   sendJson(
     res,
     200,
-    { token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, ext_expires_in: ACCESS_TOKEN_LIFETIME_SECONDS, access_token: token },
+    {
+      token_type: 'Bearer',
+      expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
+      ext_expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
+      access_token: token,
+    },
     { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' },
   );
 }
@@ -86,13 +105,19 @@ function issueClientCredentialsToken(
  * managed identity token for `api://AzureADTokenExchange`) whose issuer, subject and audience
  * match one of the app's federated credentials.
  */
-function checkFederatedAssertion(context: SandboxContext, app: SandboxApp, assertion: string): EntraErrorCode | undefined {
+function checkFederatedAssertion(
+  context: SandboxContext,
+  app: SandboxApp,
+  assertion: string,
+): EntraErrorCode | undefined {
   const audiences = app.federatedCredentials.map((c) => c.audience);
   if (audiences.length === 0) return 70021;
   const checked = context.signer.check(assertion, audiences, context.state.now());
   if (!checked.ok) return 70021;
   const { iss, sub, aud } = checked.claims;
-  const sameIssuer = app.federatedCredentials.filter((c) => c.issuer === iss && c.audience.replace(/\/+$/, '') === aud.replace(/\/+$/, ''));
+  const sameIssuer = app.federatedCredentials.filter(
+    (c) => c.issuer === iss && c.audience.replace(/\/+$/, '') === aud.replace(/\/+$/, ''),
+  );
   if (sameIssuer.length === 0) return 70021;
   return sameIssuer.some((c) => c.subject === sub) ? undefined : 700213;
 }

@@ -11,10 +11,18 @@ const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
  * `GET ?api-version=2019-08-01&resource=...[&client_id=...]` with the `X-IDENTITY-HEADER`
  * secret. Tokens are issued in the home tenant to the sandbox's managed identity.
  */
-export function handleIdentityRequest(context: SandboxContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+export function handleIdentityRequest(
+  context: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+): void {
   const { state } = context;
   if (req.headers['x-identity-header'] !== context.identityHeader) {
-    return sendJson(res, 401, { statusCode: 401, message: 'Unauthorized: the X-IDENTITY-HEADER header is missing or wrong.' });
+    return sendJson(res, 401, {
+      statusCode: 401,
+      message: 'Unauthorized: the X-IDENTITY-HEADER header is missing or wrong.',
+    });
   }
   if (query.get('api-version') !== '2019-08-01') {
     return sendJson(res, 400, { statusCode: 400, message: 'Unsupported or missing api-version; expected 2019-08-01.' });
@@ -25,7 +33,11 @@ export function handleIdentityRequest(context: SandboxContext, req: IncomingMess
   const objectId = query.get('object_id') ?? query.get('principal_id');
   const identity = state.managedIdentity;
   if ((clientId && !same(clientId, identity.clientId)) || (objectId && !same(objectId, identity.objectId))) {
-    return sendJson(res, 400, { statusCode: 400, message: 'Unable to load the proper Managed Identity.', correlationId: randomUUID() });
+    return sendJson(res, 400, {
+      statusCode: 400,
+      message: 'Unable to load the proper Managed Identity.',
+      correlationId: randomUUID(),
+    });
   }
 
   const audience = resource.replace(/\/\.default$/, '');
@@ -40,7 +52,9 @@ export function handleIdentityRequest(context: SandboxContext, req: IncomingMess
     extraClaims:
       audience === TOKEN_EXCHANGE_AUDIENCE
         ? { iss: `https://login.microsoftonline.com/${state.homeTenantId}/v2.0`, ver: '2.0' }
-        : { xms_mirid: `/subscriptions/sandbox/resourcegroups/sandbox/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-sandbox` },
+        : {
+            xms_mirid: `/subscriptions/sandbox/resourcegroups/sandbox/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-sandbox`,
+          },
   });
   sendJson(res, 200, {
     access_token: token,

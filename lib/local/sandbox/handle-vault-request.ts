@@ -56,26 +56,53 @@ export async function handleVaultRequest(
   const vaultUrl = context.urls.keyVault;
 
   if (collection === 'secrets' && !name && method === 'GET') {
-    if (forbidden('Microsoft.KeyVault/vaults/secrets/readMetadata/action', SECRET_READ_ROLES, `${state.vaultResourceId}/secrets`)) return;
+    if (
+      forbidden(
+        'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
+        SECRET_READ_ROLES,
+        `${state.vaultResourceId}/secrets`,
+      )
+    )
+      return;
     const value = state.listVaultSecrets().map((s) => ({ id: `${vaultUrl}/secrets/${s.name}`, ...metadataOf(s) }));
     return sendJson(res, 200, { value, nextLink: null });
   }
   if (collection === 'secrets' && name && method === 'GET') {
-    if (forbidden('Microsoft.KeyVault/vaults/secrets/getSecret/action', SECRET_READ_ROLES, `${state.vaultResourceId}/secrets/${name}`)) return;
+    if (
+      forbidden(
+        'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+        SECRET_READ_ROLES,
+        `${state.vaultResourceId}/secrets/${name}`,
+      )
+    )
+      return;
     const secret = state.findVaultSecret(name, version);
     if (!secret) return sendJson(res, 404, secretNotFound(name, vaultUrl));
     if (!secret.enabled) {
       return sendJson(res, 403, {
-        error: { code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', innererror: { code: 'SecretDisabled' } },
+        error: {
+          code: 'Forbidden',
+          message: 'Operation get is not allowed on a disabled secret.',
+          innererror: { code: 'SecretDisabled' },
+        },
       });
     }
     return sendJson(res, 200, bundleOf(secret, vaultUrl));
   }
   if (collection === 'secrets' && name && !version && method === 'PUT') {
-    if (forbidden('Microsoft.KeyVault/vaults/secrets/setSecret/action', SECRET_WRITE_ROLES, `${state.vaultResourceId}/secrets/${name}`)) return;
+    if (
+      forbidden(
+        'Microsoft.KeyVault/vaults/secrets/setSecret/action',
+        SECRET_WRITE_ROLES,
+        `${state.vaultResourceId}/secrets/${name}`,
+      )
+    )
+      return;
     if (state.findDeletedVaultSecret(name)) {
       const message = `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`;
-      return sendJson(res, 409, { error: { code: 'Conflict', message, innererror: { code: 'ObjectIsDeletedButRecoverable' } } });
+      return sendJson(res, 409, {
+        error: { code: 'Conflict', message, innererror: { code: 'ObjectIsDeletedButRecoverable' } },
+      });
     }
     const body = parseSetSecretBody(await readRequestBody(req));
     if (!body) return sendJson(res, 400, { error: { code: 'BadParameter', message: 'Property value is required.' } });
@@ -83,13 +110,27 @@ export async function handleVaultRequest(
     return sendJson(res, 200, bundleOf(created, vaultUrl));
   }
   if (collection === 'secrets' && name && !version && method === 'DELETE') {
-    if (forbidden('Microsoft.KeyVault/vaults/secrets/delete', SECRET_WRITE_ROLES, `${state.vaultResourceId}/secrets/${name}`)) return;
+    if (
+      forbidden(
+        'Microsoft.KeyVault/vaults/secrets/delete',
+        SECRET_WRITE_ROLES,
+        `${state.vaultResourceId}/secrets/${name}`,
+      )
+    )
+      return;
     const deleted = state.deleteVaultSecret(name);
     if (!deleted) return sendJson(res, 404, secretNotFound(name, vaultUrl));
     return sendJson(res, 200, deletedBundleOf(deleted.latest, deleted.deletedDate, vaultUrl));
   }
   if (collection === 'deletedsecrets' && name && method === 'GET') {
-    if (forbidden('Microsoft.KeyVault/vaults/deletedSecrets/read', SECRET_WRITE_ROLES, `${state.vaultResourceId}/deletedsecrets/${name}`)) return;
+    if (
+      forbidden(
+        'Microsoft.KeyVault/vaults/deletedSecrets/read',
+        SECRET_WRITE_ROLES,
+        `${state.vaultResourceId}/deletedsecrets/${name}`,
+      )
+    )
+      return;
     const deleted = state.findDeletedVaultSecret(name);
     if (!deleted) {
       return sendJson(res, 404, { error: { code: 'SecretNotFound', message: `Deleted Secret not found: ${name}` } });
@@ -97,7 +138,9 @@ export async function handleVaultRequest(
     const { value: _value, ...withoutValue } = deletedBundleOf(deleted.latest, deleted.deletedDate, vaultUrl);
     return sendJson(res, 200, withoutValue);
   }
-  sendJson(res, 400, { error: { code: 'BadParameter', message: `The sandbox vault does not support ${method} ${path}` } });
+  sendJson(res, 400, {
+    error: { code: 'BadParameter', message: `The sandbox vault does not support ${method} ${path}` },
+  });
 }
 
 /** The secret bundle of GetSecret/SetSecret (keys in the examples' order; optional ones only when set). */
@@ -120,7 +163,11 @@ function metadataOf(secret: SandboxVaultSecretVersion): Record<string, unknown> 
   };
 }
 
-function deletedBundleOf(secret: SandboxVaultSecretVersion, deletedDate: Date, vaultUrl: string): Record<string, unknown> {
+function deletedBundleOf(
+  secret: SandboxVaultSecretVersion,
+  deletedDate: Date,
+  vaultUrl: string,
+): Record<string, unknown> {
   return {
     recoveryId: `${vaultUrl}/deletedsecrets/${secret.name}`,
     deletedDate: unixSeconds(deletedDate),
@@ -138,7 +185,12 @@ function secretNotFound(name: string, vaultUrl: string): unknown {
   };
 }
 
-function buildForbidden(context: SandboxContext, claims: { appid: string; oid: string; iss: string }, action: string, target: string): unknown {
+function buildForbidden(
+  context: SandboxContext,
+  claims: { appid: string; oid: string; iss: string },
+  action: string,
+  target: string,
+): unknown {
   const vaultName = context.state.vaultResourceId.split('/').pop() ?? 'vault';
   const message =
     'Caller is not authorized to perform action on resource.\r\n' +
@@ -154,7 +206,18 @@ function buildForbidden(context: SandboxContext, claims: { appid: string; oid: s
 
 function parseSetSecretBody(
   text: string,
-): { value: string; options: { contentType?: string; tags?: Record<string, string>; enabled?: boolean; expiresOn?: Date; notBefore?: Date } } | undefined {
+):
+  | {
+      value: string;
+      options: {
+        contentType?: string;
+        tags?: Record<string, string>;
+        enabled?: boolean;
+        expiresOn?: Date;
+        notBefore?: Date;
+      };
+    }
+  | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -162,7 +225,12 @@ function parseSetSecretBody(
     return undefined;
   }
   if (!parsed || typeof parsed !== 'object') return undefined;
-  const body = parsed as { value?: unknown; contentType?: unknown; tags?: unknown; attributes?: { enabled?: unknown; exp?: unknown; nbf?: unknown } };
+  const body = parsed as {
+    value?: unknown;
+    contentType?: unknown;
+    tags?: unknown;
+    attributes?: { enabled?: unknown; exp?: unknown; nbf?: unknown };
+  };
   if (typeof body.value !== 'string') return undefined;
   const attributes = body.attributes ?? {};
   return {

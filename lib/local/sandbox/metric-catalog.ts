@@ -3,7 +3,15 @@ import type { Aggregation } from '../../customers/customer';
 /** How a metric's values behave over a day, for the generator. */
 export type MetricShape =
   /** Level around `base` with a daily swing of `amplitude` and random `noise`, clamped to [min, max]. */
-  | { readonly kind: 'diurnal'; readonly base: number; readonly amplitude: number; readonly noise: number; readonly min: number; readonly max: number; readonly decimals: number }
+  | {
+      readonly kind: 'diurnal';
+      readonly base: number;
+      readonly amplitude: number;
+      readonly noise: number;
+      readonly min: number;
+      readonly max: number;
+      readonly decimals: number;
+    }
   /** 0 most of the time, 1 with `probability` per minute (overload events). */
   | { readonly kind: 'rareEvent'; readonly probability: number }
   /** Slowly growing level (capacity), `growthPerDay` as a fraction of `base`. */
@@ -42,17 +50,27 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
     {
       name: 'Available Memory Bytes',
       localizedName: 'Available Memory Bytes (Preview)',
-      description: 'Amount of physical memory, in bytes, immediately available for allocation to a process or for system use in the Virtual Machine',
+      description:
+        'Amount of physical memory, in bytes, immediately available for allocation to a process or for system use in the Virtual Machine',
       unit: 'Bytes',
       metricClass: 'Saturation',
       primaryAggregation: 'Average',
       supportedAggregations: ALL,
-      shape: { kind: 'diurnal', base: 4.5 * GIB, amplitude: -1.5 * GIB, noise: 0.3 * GIB, min: 0.5 * GIB, max: 8 * GIB, decimals: 0 },
+      shape: {
+        kind: 'diurnal',
+        base: 4.5 * GIB,
+        amplitude: -1.5 * GIB,
+        noise: 0.3 * GIB,
+        min: 0.5 * GIB,
+        max: 8 * GIB,
+        decimals: 0,
+      },
     },
     {
       name: 'Network In Total',
       localizedName: 'Network In Total',
-      description: 'The number of bytes received on all network interfaces by the Virtual Machine(s) (Incoming Traffic)',
+      description:
+        'The number of bytes received on all network interfaces by the Virtual Machine(s) (Incoming Traffic)',
       unit: 'Bytes',
       metricClass: 'Transactions',
       primaryAggregation: 'Total',
@@ -84,7 +102,8 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
     {
       name: 'overload_metric',
       localizedName: 'Overload (Gen2)',
-      description: 'Resource Overload, 1 if resource is overloaded, otherwise 0. Supported only for Power BI Embedded Generation 2 resources.',
+      description:
+        'Resource Overload, 1 if resource is overloaded, otherwise 0. Supported only for Power BI Embedded Generation 2 resources.',
       unit: 'Count',
       metricClass: 'Errors',
       primaryAggregation: 'Average',
@@ -106,7 +125,8 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
     {
       name: 'UsedCapacity',
       localizedName: 'Used capacity',
-      description: 'The amount of storage used by the storage account. For standard storage accounts, it\u2019s the sum of capacity used by blob, table, file, and queue.',
+      description:
+        'The amount of storage used by the storage account. For standard storage accounts, it\u2019s the sum of capacity used by blob, table, file, and queue.',
       unit: 'Bytes',
       metricClass: 'Saturation',
       primaryAggregation: 'Average',

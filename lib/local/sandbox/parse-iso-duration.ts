@@ -6,6 +6,7 @@ export function parseIsoDuration(text: string): number | undefined {
   const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text.trim());
   if (!match || text.trim().toUpperCase() === 'P' || text.trim().toUpperCase() === 'PT') return undefined;
   const [, days, hours, minutes, seconds] = match;
-  const ms = ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes ?? 0)) * 60_000 + Number(seconds ?? 0) * 1000;
+  const ms =
+    ((Number(days ?? 0) * 24 + Number(hours ?? 0)) * 60 + Number(minutes ?? 0)) * 60_000 + Number(seconds ?? 0) * 1000;
   return ms > 0 ? ms : undefined;
 }

@@ -146,7 +146,8 @@ export class SandboxState {
     if (vaultSubscription) this.addSubscription(vaultSubscription, this.homeTenantId, 'Provider subscription');
     for (const sub of seed.subscriptions ?? []) this.addSubscription(sub.subscriptionId, sub.tenantId, sub.displayName);
     for (const app of seed.apps ?? []) this.addApp(app);
-    for (const assignment of seed.roleAssignments ?? []) this.assignRole(assignment.principalId, assignment.scope, assignment.roleName);
+    for (const assignment of seed.roleAssignments ?? [])
+      this.assignRole(assignment.principalId, assignment.scope, assignment.roleName);
     for (const resource of seed.resources ?? []) this.putResource(resource);
     for (const secret of seed.vaultSecrets ?? []) this.setVaultSecret(secret.name, secret.value, secret);
   }
@@ -170,7 +171,11 @@ export class SandboxState {
   }
 
   /** Adds a subscription owned by `tenantId` (moving it if it exists). */
-  addSubscription(subscriptionId: string, tenantId: string, displayName = `Subscription ${subscriptionId}`): SandboxSubscription {
+  addSubscription(
+    subscriptionId: string,
+    tenantId: string,
+    displayName = `Subscription ${subscriptionId}`,
+  ): SandboxSubscription {
     const subscription = { subscriptionId, tenantId, displayName };
     this.#subscriptions.set(key(subscriptionId), subscription);
     return subscription;
@@ -185,7 +190,11 @@ export class SandboxState {
   /** Registers an app and its service principal in a tenant (the tenant must exist). */
   addApp(seed: SandboxAppSeed): SandboxApp {
     if (!this.findTenant(seed.tenantId)) {
-      throw new AppError({ kind: 'validation', code: 'SandboxUnknownTenant', message: `Add tenant ${seed.tenantId} before its apps` });
+      throw new AppError({
+        kind: 'validation',
+        code: 'SandboxUnknownTenant',
+        message: `Add tenant ${seed.tenantId} before its apps`,
+      });
     }
     const app: SandboxApp = {
       tenantId: seed.tenantId,
@@ -205,7 +214,11 @@ export class SandboxState {
   /** Adds a client secret to an app; returns it (its value is what the customer shares). */
   addClientSecret(tenantId: string, clientId: string, secret: SandboxClientSecretSeed): SandboxClientSecret {
     const app = this.#requireApp(tenantId, clientId);
-    const created: SandboxClientSecret = { keyId: secret.keyId ?? randomUUID(), value: secret.value, expiresAt: secret.expiresAt };
+    const created: SandboxClientSecret = {
+      keyId: secret.keyId ?? randomUUID(),
+      value: secret.value,
+      expiresAt: secret.expiresAt,
+    };
     app.secrets.push(created);
     return created;
   }
@@ -266,7 +279,12 @@ export class SandboxState {
     let removed = 0;
     for (let i = this.#roleAssignments.length - 1; i >= 0; i--) {
       const a = this.#roleAssignments[i];
-      if (a && same(a.principalId, principalId) && same(a.scope, trimScope(scope)) && (!roleName || a.roleName === roleName)) {
+      if (
+        a &&
+        same(a.principalId, principalId) &&
+        same(a.scope, trimScope(scope)) &&
+        (!roleName || a.roleName === roleName)
+      ) {
         this.#roleAssignments.splice(i, 1);
         removed++;
       }
@@ -300,7 +318,11 @@ export class SandboxState {
   putResource(seed: SandboxResourceSeed): SandboxResource {
     const parsed = parseResourceId(seed.id);
     if (!parsed || !this.findSubscription(parsed.subscriptionId)) {
-      throw new AppError({ kind: 'validation', code: 'SandboxUnknownSubscription', message: `No subscription for resource ${seed.id}` });
+      throw new AppError({
+        kind: 'validation',
+        code: 'SandboxUnknownSubscription',
+        message: `No subscription for resource ${seed.id}`,
+      });
     }
     const resource: SandboxResource = {
       id: seed.id,
@@ -327,7 +349,8 @@ export class SandboxState {
   /** Changes a resource's properties in place (e.g. pause a Fabric capacity). */
   updateResourceProperties(resourceId: string, properties: Readonly<Record<string, unknown>>): SandboxResource {
     const resource = this.findResource(resourceId);
-    if (!resource) throw new AppError({ kind: 'notFound', code: 'SandboxUnknownResource', message: `No resource ${resourceId}` });
+    if (!resource)
+      throw new AppError({ kind: 'notFound', code: 'SandboxUnknownResource', message: `No resource ${resourceId}` });
     resource.properties = { ...resource.properties, ...properties };
     return resource;
   }
@@ -335,7 +358,11 @@ export class SandboxState {
   // ----- Key Vault -----
 
   /** Adds a new current version of a vault secret (restores nothing: a deleted name is purged). */
-  setVaultSecret(name: string, value: string, options: SetVaultSecretOptions | SandboxVaultSecretSeed = {}): SandboxVaultSecretVersion {
+  setVaultSecret(
+    name: string,
+    value: string,
+    options: SetVaultSecretOptions | SandboxVaultSecretSeed = {},
+  ): SandboxVaultSecretVersion {
     this.#deletedSecrets.delete(key(name));
     const now = this.now();
     const version: SandboxVaultSecretVersion = {
@@ -404,7 +431,12 @@ export class SandboxState {
 
   #requireApp(tenantId: string, clientId: string): SandboxApp {
     const app = this.findApp(tenantId, clientId);
-    if (!app) throw new AppError({ kind: 'notFound', code: 'SandboxUnknownApp', message: `No app ${clientId} in tenant ${tenantId}` });
+    if (!app)
+      throw new AppError({
+        kind: 'notFound',
+        code: 'SandboxUnknownApp',
+        message: `No app ${clientId} in tenant ${tenantId}`,
+      });
     return app;
   }
 }
@@ -425,11 +457,14 @@ export interface ParsedResourceId {
 
 /** Splits a full ARM resource id; `undefined` for subscription or resource-group scopes. */
 export function parseResourceId(resourceId: string): ParsedResourceId | undefined {
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/(.+)$/i.exec(trimScope(resourceId));
+  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/(.+)$/i.exec(
+    trimScope(resourceId),
+  );
   if (!match) return undefined;
   const [, subscriptionId, resourceGroup, provider, rest] = match;
   const segments = (rest ?? '').split('/');
-  if (!subscriptionId || !resourceGroup || !provider || segments.length < 2 || segments.length % 2 !== 0) return undefined;
+  if (!subscriptionId || !resourceGroup || !provider || segments.length < 2 || segments.length % 2 !== 0)
+    return undefined;
   const types = segments.filter((_, i) => i % 2 === 0);
   const name = segments[segments.length - 1] ?? '';
   return { subscriptionId, resourceGroup, provider, type: [provider, ...types].join('/'), name };

@@ -37,7 +37,12 @@ export interface SandboxCloud {
 /** Path of the managed identity endpoint on its listener. */
 const IDENTITY_PATH = '/msi/token';
 
-type Handler = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => void | Promise<void>;
+type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+) => void | Promise<void>;
 
 /**
  * Starts the sandbox cloud on 127.0.0.1, each service on its own free port: Entra ID, Key Vault
@@ -50,13 +55,19 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
   const requests = new SandboxRequestLog();
   const signer = createTokenSigner();
   const identityHeader = randomUUID();
-  const urls: { -readonly [K in keyof SandboxUrls]: string } = { authorityHost: '', keyVault: '', arm: '', identityEndpoint: '' };
+  const urls: { -readonly [K in keyof SandboxUrls]: string } = {
+    authorityHost: '',
+    keyVault: '',
+    arm: '',
+    identityEndpoint: '',
+  };
   const context: SandboxContext = { state, signer, urls, identityHeader };
   const tls = { cert: options.certificate.certPem, key: options.certificate.keyPem };
 
   const servers: Server[] = [];
   const listen = async (service: SandboxService, secure: boolean, handler: Handler): Promise<string> => {
-    const listener = (req: IncomingMessage, res: ServerResponse) => void serve(context, requests, service, req, res, handler);
+    const listener = (req: IncomingMessage, res: ServerResponse) =>
+      void serve(context, requests, service, req, res, handler);
     const server = secure ? https.createServer(tls, listener) : http.createServer(listener);
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
@@ -69,10 +80,14 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
 
   try {
     urls.authorityHost = await listen('entra', true, (req, res, path) => handleEntraRequest(context, req, res, path));
-    urls.keyVault = await listen('vault', true, (req, res, path, query) => handleVaultRequest(context, req, res, path, query));
+    urls.keyVault = await listen('vault', true, (req, res, path, query) =>
+      handleVaultRequest(context, req, res, path, query),
+    );
     urls.arm = await listen('arm', true, (req, res, path, query) => handleArmRequest(context, req, res, path, query));
     const identityBase = await listen('identity', false, (req, res, path, query) =>
-      path === IDENTITY_PATH ? handleIdentityRequest(context, req, res, query) : sendJson(res, 404, { statusCode: 404, message: 'Not found' }),
+      path === IDENTITY_PATH
+        ? handleIdentityRequest(context, req, res, query)
+        : sendJson(res, 404, { statusCode: 404, message: 'Not found' }),
     );
     urls.identityEndpoint = `${identityBase}${IDENTITY_PATH}`;
   } catch (error) {
@@ -107,7 +122,14 @@ async function serve(
   const url = new URL(`${rawPath}${queryStart < 0 ? '' : raw.slice(queryStart)}`, 'https://sandbox.invalid');
   const path = decodePath(url.pathname).replace(/(.)\/$/, '$1');
   res.on('finish', () =>
-    requests.record({ service, method: req.method ?? '', path, query: url.search, status: res.statusCode, at: context.state.now() }),
+    requests.record({
+      service,
+      method: req.method ?? '',
+      path,
+      query: url.search,
+      status: res.statusCode,
+      at: context.state.now(),
+    }),
   );
   if (service === 'arm' || service === 'vault') setRequestIds(req, res);
   try {
@@ -143,11 +165,18 @@ function setRequestIds(req: IncomingMessage, res: ServerResponse): void {
 }
 
 function sendFault(res: ServerResponse, service: SandboxService, fault: SandboxFault): void {
-  const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-  const code = fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalServerError';
+  const headers: Record<string, string> =
+    fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+  const code =
+    fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalServerError';
   const message = `Injected fault: ${fault.status} ${code}`;
   if (service === 'entra') {
-    return sendJson(res, fault.status, { error: 'temporarily_unavailable', error_description: `AADSTS50196: ${message}`, error_codes: [50196] }, headers);
+    return sendJson(
+      res,
+      fault.status,
+      { error: 'temporarily_unavailable', error_description: `AADSTS50196: ${message}`, error_codes: [50196] },
+      headers,
+    );
   }
   if (service === 'identity') return sendJson(res, fault.status, { statusCode: fault.status, message }, headers);
   sendJson(res, fault.status, { error: { code, message } }, headers);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { generateMetricSeries } from '../../../lib/local/sandbox/generate-metric-series';
 import { findMetricSpecs, type MetricSpec } from '../../../lib/local/sandbox/metric-catalog';
 
-const VM = '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1';
+const VM =
+  '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1';
 const OTHER_VM = VM.replace('vm1', 'vm2');
 
 function spec(type: string, name: string): MetricSpec {
@@ -23,12 +24,23 @@ describe('generateMetricSeries', () => {
       intervalMs: 15 * 60_000,
       aggregations: ['Average'],
     });
-    expect(points.map((p) => p.timeStamp)).toEqual(['2026-03-02T09:00:00Z', '2026-03-02T09:15:00Z', '2026-03-02T09:30:00Z', '2026-03-02T09:45:00Z']);
+    expect(points.map((p) => p.timeStamp)).toEqual([
+      '2026-03-02T09:00:00Z',
+      '2026-03-02T09:15:00Z',
+      '2026-03-02T09:30:00Z',
+      '2026-03-02T09:45:00Z',
+    ]);
     expect(Object.keys(points[0] ?? {})).toEqual(['timeStamp', 'average']);
   });
 
   it('keeps Percentage CPU between 5 and 90 and follows a daily cycle', () => {
-    const points = generateMetricSeries({ resourceId: VM, spec: spec('Microsoft.Compute/virtualMachines', 'Percentage CPU'), ...day, intervalMs: 3_600_000, aggregations: ['Average', 'Minimum', 'Maximum'] });
+    const points = generateMetricSeries({
+      resourceId: VM,
+      spec: spec('Microsoft.Compute/virtualMachines', 'Percentage CPU'),
+      ...day,
+      intervalMs: 3_600_000,
+      aggregations: ['Average', 'Minimum', 'Maximum'],
+    });
     expect(points).toHaveLength(24);
     for (const p of points) {
       expect(p.minimum).toBeGreaterThanOrEqual(5);
@@ -42,7 +54,12 @@ describe('generateMetricSeries', () => {
   });
 
   it('is deterministic per resource, metric and time, and differs between resources', () => {
-    const request = { spec: spec('Microsoft.Compute/virtualMachines', 'Percentage CPU'), ...day, intervalMs: 300_000, aggregations: ['Average' as const] };
+    const request = {
+      spec: spec('Microsoft.Compute/virtualMachines', 'Percentage CPU'),
+      ...day,
+      intervalMs: 300_000,
+      aggregations: ['Average' as const],
+    };
     const a = generateMetricSeries({ resourceId: VM, ...request });
     expect(generateMetricSeries({ resourceId: VM, ...request })).toEqual(a);
     expect(generateMetricSeries({ resourceId: VM.toUpperCase(), ...request })).toEqual(a);
@@ -50,10 +67,21 @@ describe('generateMetricSeries', () => {
   });
 
   it('agrees between overlapping windows', () => {
-    const base = { resourceId: VM, spec: spec('Microsoft.Compute/virtualMachines', 'Percentage CPU'), intervalMs: 300_000, aggregations: ['Maximum' as const] };
+    const base = {
+      resourceId: VM,
+      spec: spec('Microsoft.Compute/virtualMachines', 'Percentage CPU'),
+      intervalMs: 300_000,
+      aggregations: ['Maximum' as const],
+    };
     const wide = generateMetricSeries({ ...base, ...day });
-    const narrow = generateMetricSeries({ ...base, start: new Date('2026-03-02T10:00:00Z'), end: new Date('2026-03-02T11:00:00Z') });
-    expect(wide.filter((p) => p.timeStamp >= '2026-03-02T10:00:00Z' && p.timeStamp < '2026-03-02T11:00:00Z')).toEqual(narrow);
+    const narrow = generateMetricSeries({
+      ...base,
+      start: new Date('2026-03-02T10:00:00Z'),
+      end: new Date('2026-03-02T11:00:00Z'),
+    });
+    expect(wide.filter((p) => p.timeStamp >= '2026-03-02T10:00:00Z' && p.timeStamp < '2026-03-02T11:00:00Z')).toEqual(
+      narrow,
+    );
   });
 
   it('makes overload_metric mostly 0 with rare 1s', () => {

@@ -12,7 +12,10 @@ import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
 const SPECS = '/work/shared/fixtures/azure-rest-api-specs/specification';
 const ARM_SCOPES = ['https://management.azure.com/.default'];
 
-function loadExample(relativePath: string): { parameters: Record<string, unknown>; responses: { 200: { body: Record<string, unknown> } } } {
+function loadExample(relativePath: string): {
+  parameters: Record<string, unknown>;
+  responses: { 200: { body: Record<string, unknown> } };
+} {
   return JSON.parse(readFileSync(path.join(SPECS, relativePath), 'utf8')) as never;
 }
 
@@ -20,7 +23,11 @@ function loadExample(relativePath: string): { parameters: Record<string, unknown
 function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shapeOf(v)]),
+    );
   }
   return typeof value;
 }
@@ -41,16 +48,24 @@ describe('sandbox ARM', () => {
   const window = { timespan: '2026-03-02T09:00:00Z/2026-03-02T12:00:00Z', interval: 'PT5M' };
 
   const credentialFor = (principal: { clientId: string; secret: string }, tenant = tenantId) =>
-    new ClientSecretCredential(tenant, principal.clientId, principal.secret, { authorityHost: sandbox.urls.authorityHost, disableInstanceDiscovery: true });
+    new ClientSecretCredential(tenant, principal.clientId, principal.secret, {
+      authorityHost: sandbox.urls.authorityHost,
+      disableInstanceDiscovery: true,
+    });
   const monitorFor = (principal: { clientId: string; secret: string }, tenant = tenantId) =>
     new MonitorClient(credentialFor(principal, tenant), subscriptionId, {
       endpoint: sandbox.urls.arm,
       credentials: { scopes: ARM_SCOPES },
       retryOptions: { maxRetries: 0 },
     });
-  const rawGet = async (urlPath: string, principal = reader): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> => {
+  const rawGet = async (
+    urlPath: string,
+    principal = reader,
+  ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> => {
     const token = await credentialFor(principal).getToken(ARM_SCOPES);
-    const res = await fetch(`${sandbox.urls.arm}${urlPath}`, { headers: { authorization: `Bearer ${token.token}`, 'x-ms-client-request-id': 'req-1' } });
+    const res = await fetch(`${sandbox.urls.arm}${urlPath}`, {
+      headers: { authorization: `Bearer ${token.token}`, 'x-ms-client-request-id': 'req-1' },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
   };
 
@@ -75,12 +90,21 @@ describe('sandbox ARM', () => {
         ],
         resources: [
           { id: vmId, location: 'West Europe', properties: { hardwareProfile: { vmSize: 'Standard_D2s_v5' } } },
-          { id: pbiId, location: 'West Europe', sku: { name: 'A1', tier: 'PBIE_Azure' }, properties: { state: 'Succeeded' } },
+          {
+            id: pbiId,
+            location: 'West Europe',
+            sku: { name: 'A1', tier: 'PBIE_Azure' },
+            properties: { state: 'Succeeded' },
+          },
           {
             id: fabricId,
             location: 'West Central US',
             sku: { name: 'F2', tier: 'Fabric' },
-            properties: { provisioningState: 'Succeeded', state: 'Active', administration: { members: ['admin@example.com'] } },
+            properties: {
+              provisioningState: 'Succeeded',
+              state: 'Active',
+              administration: { members: ['admin@example.com'] },
+            },
           },
           { id: storageId, location: 'North Europe', kind: 'StorageV2', properties: {} },
         ],
@@ -93,7 +117,11 @@ describe('sandbox ARM', () => {
 
   describe('metrics', () => {
     it('returns one point per interval with the requested aggregations, through a real MonitorClient', async () => {
-      const result = await monitorFor(reader).metrics.list(vmId, { ...window, metricnames: 'Percentage CPU', aggregation: 'Average,Maximum' });
+      const result = await monitorFor(reader).metrics.list(vmId, {
+        ...window,
+        metricnames: 'Percentage CPU',
+        aggregation: 'Average,Maximum',
+      });
       const metric = result.value[0];
       const data = metric?.timeseries?.[0]?.data ?? [];
       expect(metric?.name.value).toBe('Percentage CPU');
@@ -117,12 +145,17 @@ describe('sandbox ARM', () => {
       const options = { ...window, metricnames: 'cpu_metric,overload_metric', aggregation: 'Average,Maximum' };
       const first = await client.metrics.list(pbiId, options);
       const second = await client.metrics.list(pbiId, options);
-      const values = (r: typeof first) => r.value.map((m) => m.timeseries?.[0]?.data?.map((d) => [d.average, d.maximum]));
+      const values = (r: typeof first) =>
+        r.value.map((m) => m.timeseries?.[0]?.data?.map((d) => [d.average, d.maximum]));
       expect(values(second)).toEqual(values(first));
       expect(first.value.map((m) => m.name.value)).toEqual(['cpu_metric', 'overload_metric']);
       const overload = first.value[1]?.timeseries?.[0]?.data ?? [];
       expect(overload.every((d) => d.maximum === 0 || d.maximum === 1)).toBe(true);
-      const vm = await client.metrics.list(vmId, { ...window, metricnames: 'Percentage CPU', aggregation: 'Average,Maximum' });
+      const vm = await client.metrics.list(vmId, {
+        ...window,
+        metricnames: 'Percentage CPU',
+        aggregation: 'Average,Maximum',
+      });
       expect(values(vm)[0]).not.toEqual(values(first)[0]);
     });
 
@@ -138,13 +171,20 @@ describe('sandbox ARM', () => {
     });
 
     it('lets Monitoring Reader on the resource read its metrics', async () => {
-      const result = await monitorFor(narrow).metrics.list(storageId, { ...window, interval: 'PT1H', metricnames: 'UsedCapacity', aggregation: 'Average' });
+      const result = await monitorFor(narrow).metrics.list(storageId, {
+        ...window,
+        interval: 'PT1H',
+        metricnames: 'UsedCapacity',
+        aggregation: 'Average',
+      });
       expect(result.value[0]?.timeseries?.[0]?.data).toHaveLength(3);
       expect(result.value[0]?.unit).toBe('Bytes');
     });
 
     it('answers an unknown metric name with a flat 400 BadRequest listing the valid metrics', async () => {
-      const error = await monitorFor(reader).metrics.list(vmId, { ...window, metricnames: 'CPU Credits' }).catch((e: unknown) => e);
+      const error = await monitorFor(reader)
+        .metrics.list(vmId, { ...window, metricnames: 'CPU Credits' })
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ statusCode: 400, code: 'BadRequest' });
       expect((error as Error).message).toBe(
         "Failed to find metric configuration for provider: Microsoft.Compute, resource Type: virtualMachines, metric: 'CPU Credits', " +
@@ -153,14 +193,25 @@ describe('sandbox ARM', () => {
     });
 
     it('rejects a token whose tenant does not own the subscription with 401 InvalidAuthenticationTokenTenant', async () => {
-      const error = await monitorFor(foreign, otherTenantId).metrics.list(vmId, { ...window, metricnames: 'Percentage CPU' }).catch((e: unknown) => e);
+      const error = await monitorFor(foreign, otherTenantId)
+        .metrics.list(vmId, { ...window, metricnames: 'Percentage CPU' })
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationTokenTenant' });
     });
 
     it('answers in the shape of GetMetric.json (without dimension metadata)', async () => {
-      const example = loadExample('monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json').responses[200].body;
-      const query = new URLSearchParams({ 'api-version': '2024-02-01', ...window, metricnames: 'UsedCapacity', aggregation: 'average,minimum,maximum' });
-      const { status, body, headers } = await rawGet(`/${storageId}/providers/Microsoft.Insights/metrics?${query.toString()}`);
+      const example = loadExample(
+        'monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json',
+      ).responses[200].body;
+      const query = new URLSearchParams({
+        'api-version': '2024-02-01',
+        ...window,
+        metricnames: 'UsedCapacity',
+        aggregation: 'average,minimum,maximum',
+      });
+      const { status, body, headers } = await rawGet(
+        `/${storageId}/providers/Microsoft.Insights/metrics?${query.toString()}`,
+      );
       expect(status).toBe(200);
       const exampleShape = shapeOf(example) as { value: [{ timeseries: [{ metadatavalues: unknown }] }] };
       exampleShape.value[0].timeseries[0].metadatavalues = [];
@@ -171,10 +222,13 @@ describe('sandbox ARM', () => {
     });
 
     it('answers metric definitions in the shape of GetMetricDefinitionsMetricClass.json, and none for Fabric', async () => {
-      const example = loadExample('monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetricDefinitionsMetricClass.json')
-        .responses[200].body as { value: Record<string, unknown>[] };
+      const example = loadExample(
+        'monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetricDefinitionsMetricClass.json',
+      ).responses[200].body as { value: Record<string, unknown>[] };
       const withoutDimensions = example.value.find((d) => !('dimensions' in d));
-      const { status, body } = await rawGet(`${vmId}/providers/Microsoft.Insights/metricDefinitions?api-version=2024-02-01`);
+      const { status, body } = await rawGet(
+        `${vmId}/providers/Microsoft.Insights/metricDefinitions?api-version=2024-02-01`,
+      );
       expect(status).toBe(200);
       expect(shapeOf(body)).toEqual(shapeOf({ value: [withoutDimensions] }));
       expect((body.value as { name: { value: string } }[]).map((d) => d.name.value)).toEqual([
@@ -192,15 +246,24 @@ describe('sandbox ARM', () => {
 
   describe('resources', () => {
     it('reads a Fabric capacity through a real ResourceManagementClient.resources.getById', async () => {
-      const client = new ResourceManagementClient(credentialFor(reader), subscriptionId, { endpoint: sandbox.urls.arm });
+      const client = new ResourceManagementClient(credentialFor(reader), subscriptionId, {
+        endpoint: sandbox.urls.arm,
+      });
       const resource = await client.resources.getById(fabricId, '2023-11-01');
-      expect(resource).toMatchObject({ id: fabricId, name: 'fabric1', type: 'Microsoft.Fabric/capacities', location: 'West Central US' });
+      expect(resource).toMatchObject({
+        id: fabricId,
+        name: 'fabric1',
+        type: 'Microsoft.Fabric/capacities',
+        location: 'West Central US',
+      });
       expect(resource.sku?.name).toBe('F2');
       expect((resource.properties as { state: string }).state).toBe('Active');
     });
 
     it('answers in the shape of FabricCapacities_Get.json', async () => {
-      const example = loadExample('fabric/resource-manager/Microsoft.Fabric/Fabric/stable/2026-08-01/examples/FabricCapacities_Get.json').responses[200].body;
+      const example = loadExample(
+        'fabric/resource-manager/Microsoft.Fabric/Fabric/stable/2026-08-01/examples/FabricCapacities_Get.json',
+      ).responses[200].body;
       const { status, body } = await rawGet(`${fabricId}?api-version=2023-11-01`);
       expect(status).toBe(200);
       expect(shapeOf(body)).toEqual(shapeOf(example));
@@ -217,12 +280,15 @@ describe('sandbox ARM', () => {
     });
 
     it('answers an unknown resource with 404 ResourceNotFound in the ARM error shape', async () => {
-      const { status, body } = await rawGet(`${rg}/providers/Microsoft.Fabric/capacities/missing?api-version=2023-11-01`);
+      const { status, body } = await rawGet(
+        `${rg}/providers/Microsoft.Fabric/capacities/missing?api-version=2023-11-01`,
+      );
       expect(status).toBe(404);
       expect(body).toEqual({
         error: {
           code: 'ResourceNotFound',
-          message: "The Resource 'Microsoft.Fabric/capacities/missing' under resource group 'rg-data' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix",
+          message:
+            "The Resource 'Microsoft.Fabric/capacities/missing' under resource group 'rg-data' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix",
         },
       });
     });
@@ -230,7 +296,9 @@ describe('sandbox ARM', () => {
     it('answers 403 AuthorizationFailed naming the resource read action', async () => {
       const { status, body } = await rawGet(`${fabricId}?api-version=2023-11-01`, narrow);
       expect(status).toBe(403);
-      expect((body.error as { code: string; message: string }).message).toContain("perform action 'Microsoft.Fabric/capacities/read'");
+      expect((body.error as { code: string; message: string }).message).toContain(
+        "perform action 'Microsoft.Fabric/capacities/read'",
+      );
     });
 
     it('requires api-version (400 MissingApiVersionParameter)', async () => {
@@ -241,19 +309,33 @@ describe('sandbox ARM', () => {
 
     it('lists role assignments at a scope, filtered by principal', async () => {
       const filter = encodeURIComponent(`principalId eq '${reader.objectId}'`);
-      const { status, body } = await rawGet(`${vmId}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${filter}`);
+      const { status, body } = await rawGet(
+        `${vmId}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${filter}`,
+      );
       expect(status).toBe(200);
       const value = body.value as { properties: { principalId: string; scope: string; roleDefinitionId: string } }[];
       expect(value).toHaveLength(1);
-      expect(value[0]?.properties).toMatchObject({ principalId: reader.objectId, scope: `/subscriptions/${subscriptionId}` });
+      expect(value[0]?.properties).toMatchObject({
+        principalId: reader.objectId,
+        scope: `/subscriptions/${subscriptionId}`,
+      });
       expect(value[0]?.properties.roleDefinitionId).toMatch(/acdd72a7-3385-48ef-bd42-f606fba81ae7$/);
     });
   });
 
   describe('fault injection', () => {
     it('fails the next matching requests with the scripted status and Retry-After, which the SDK retries', async () => {
-      sandbox.state.injectFault({ service: 'arm', match: (p) => p.endsWith('/metrics'), status: 503, retryAfterSeconds: 0, times: 1 });
-      const client = new MonitorClient(credentialFor(reader), subscriptionId, { endpoint: sandbox.urls.arm, credentials: { scopes: ARM_SCOPES } });
+      sandbox.state.injectFault({
+        service: 'arm',
+        match: (p) => p.endsWith('/metrics'),
+        status: 503,
+        retryAfterSeconds: 0,
+        times: 1,
+      });
+      const client = new MonitorClient(credentialFor(reader), subscriptionId, {
+        endpoint: sandbox.urls.arm,
+        credentials: { scopes: ARM_SCOPES },
+      });
       sandbox.requests.clear();
       const result = await client.metrics.list(vmId, { ...window, metricnames: 'Percentage CPU' });
       expect(result.value).toHaveLength(1);

@@ -19,7 +19,10 @@ describe('sandbox Entra ID', () => {
   const expiredApp = { clientId: randomUUID(), objectId: randomUUID(), secret: randomUUID() };
 
   const credential = (tenant: string, clientId: string, secret: string) =>
-    new ClientSecretCredential(tenant, clientId, secret, { authorityHost: sandbox.urls.authorityHost, disableInstanceDiscovery: true });
+    new ClientSecretCredential(tenant, clientId, secret, {
+      authorityHost: sandbox.urls.authorityHost,
+      disableInstanceDiscovery: true,
+    });
 
   beforeAll(async () => {
     const certificate = await createLocalCertificate();
@@ -77,23 +80,61 @@ describe('sandbox Entra ID', () => {
     expect(body.error).toBe('invalid_request');
     expect(body.error_codes).toEqual([90002]);
     expect(String(body.error_description)).toMatch(new RegExp(`^AADSTS90002: Tenant '${unknown}' not found\\.`));
-    expect(Object.keys(body).sort()).toEqual(['correlation_id', 'error', 'error_codes', 'error_description', 'error_uri', 'timestamp', 'trace_id']);
-    expect(String(body.error_description)).toMatch(/Trace ID: .+\r\nCorrelation ID: .+\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+    expect(Object.keys(body).sort()).toEqual([
+      'correlation_id',
+      'error',
+      'error_codes',
+      'error_description',
+      'error_uri',
+      'timestamp',
+      'trace_id',
+    ]);
+    expect(String(body.error_description)).toMatch(
+      /Trace ID: .+\r\nCorrelation ID: .+\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/,
+    );
   });
 
   it('reports an unknown tenant through ClientSecretCredential as an endpoint resolution failure (the code is lost, as in Azure)', async () => {
-    await expect(credential(randomUUID(), app.clientId, app.secret).getToken(ARM_SCOPE)).rejects.toThrow(/endpoints_resolution_error/);
+    await expect(credential(randomUUID(), app.clientId, app.secret).getToken(ARM_SCOPE)).rejects.toThrow(
+      /endpoints_resolution_error/,
+    );
   });
 
   it.each([
-    { name: 'a wrong secret (e.g. the secret id) gives AADSTS7000215', code: 'AADSTS7000215', status: 401, error: 'invalid_client', setup: () => ({ clientId: app.clientId, secret: app.secretId }) },
-    { name: 'an expired secret gives AADSTS7000222', code: 'AADSTS7000222', status: 401, error: 'invalid_client', setup: () => ({ clientId: expiredApp.clientId, secret: expiredApp.secret }) },
-    { name: 'an unknown app gives AADSTS700016', code: 'AADSTS700016', status: 400, error: 'unauthorized_client', setup: () => ({ clientId: randomUUID(), secret: 'x' }) },
+    {
+      name: 'a wrong secret (e.g. the secret id) gives AADSTS7000215',
+      code: 'AADSTS7000215',
+      status: 401,
+      error: 'invalid_client',
+      setup: () => ({ clientId: app.clientId, secret: app.secretId }),
+    },
+    {
+      name: 'an expired secret gives AADSTS7000222',
+      code: 'AADSTS7000222',
+      status: 401,
+      error: 'invalid_client',
+      setup: () => ({ clientId: expiredApp.clientId, secret: expiredApp.secret }),
+    },
+    {
+      name: 'an unknown app gives AADSTS700016',
+      code: 'AADSTS700016',
+      status: 400,
+      error: 'unauthorized_client',
+      setup: () => ({ clientId: randomUUID(), secret: 'x' }),
+    },
   ])('$name', async ({ code, status, error, setup }) => {
     const { clientId, secret } = setup();
     await expect(credential(tenantId, clientId, secret).getToken(ARM_SCOPE)).rejects.toThrow(code);
-    const form = new URLSearchParams({ client_id: clientId, client_secret: secret, scope: ARM_SCOPE, grant_type: 'client_credentials' });
-    const res = await fetch(`${sandbox.urls.authorityHost}/${tenantId}/oauth2/v2.0/token`, { method: 'POST', body: form });
+    const form = new URLSearchParams({
+      client_id: clientId,
+      client_secret: secret,
+      scope: ARM_SCOPE,
+      grant_type: 'client_credentials',
+    });
+    const res = await fetch(`${sandbox.urls.authorityHost}/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: form,
+    });
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status).toBe(status);
     expect(body.error).toBe(error);
@@ -115,14 +156,25 @@ describe('sandbox Entra ID', () => {
 
   it('refuses a deleted app with AADSTS700016', async () => {
     const deleted = { clientId: randomUUID(), objectId: randomUUID(), secret: randomUUID() };
-    sandbox.state.addApp({ tenantId, ...deleted, secrets: [{ value: deleted.secret, expiresAt: new Date(Date.now() + DAY_MS) }] });
+    sandbox.state.addApp({
+      tenantId,
+      ...deleted,
+      secrets: [{ value: deleted.secret, expiresAt: new Date(Date.now() + DAY_MS) }],
+    });
     sandbox.state.deleteApp(tenantId, deleted.clientId);
-    await expect(credential(tenantId, deleted.clientId, deleted.secret).getToken(ARM_SCOPE)).rejects.toThrow('AADSTS700016');
+    await expect(credential(tenantId, deleted.clientId, deleted.secret).getToken(ARM_SCOPE)).rejects.toThrow(
+      'AADSTS700016',
+    );
   });
 
   it('echoes MSAL client-request-id as correlation_id and never puts the secret in the error', async () => {
     const correlation = randomUUID();
-    const form = new URLSearchParams({ client_id: app.clientId, client_secret: 'not-the-secret', scope: ARM_SCOPE, grant_type: 'client_credentials' });
+    const form = new URLSearchParams({
+      client_id: app.clientId,
+      client_secret: 'not-the-secret',
+      scope: ARM_SCOPE,
+      grant_type: 'client_credentials',
+    });
     const res = await fetch(`${sandbox.urls.authorityHost}/${tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       body: form,

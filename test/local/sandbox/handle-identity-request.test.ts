@@ -45,7 +45,11 @@ describe('sandbox managed identity endpoint', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(body).sort()).toEqual(['access_token', 'client_id', 'expires_on', 'resource', 'token_type']);
     expect(body.expires_on).toMatch(/^\d{10}$/);
-    expect(body).toMatchObject({ resource: 'https://storage.azure.com', token_type: 'Bearer', client_id: sandbox.managedIdentity.clientId });
+    expect(body).toMatchObject({
+      resource: 'https://storage.azure.com',
+      token_type: 'Bearer',
+      client_id: sandbox.managedIdentity.clientId,
+    });
   });
 
   it('refuses a request without the identity header', async () => {

@@ -7,10 +7,13 @@ import { startSandboxCloud, type SandboxCloud } from '../../../lib/local/sandbox
 import { createLocalCertificate } from '../../../lib/local/tls/create-local-certificate';
 import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
 
-const FIXTURES = '/work/shared/fixtures/azure-rest-api-specs/specification/keyvault/data-plane/Microsoft.KeyVault/stable/7.5/examples';
+const FIXTURES =
+  '/work/shared/fixtures/azure-rest-api-specs/specification/keyvault/data-plane/Microsoft.KeyVault/stable/7.5/examples';
 
 function loadExampleBody(file: string): Record<string, unknown> {
-  const example = JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as { responses: { 200: { body: Record<string, unknown> } } };
+  const example = JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as {
+    responses: { 200: { body: Record<string, unknown> } };
+  };
   return example.responses[200].body;
 }
 
@@ -18,7 +21,11 @@ function loadExampleBody(file: string): Record<string, unknown> {
 function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shapeOf(v)]),
+    );
   }
   return typeof value;
 }
@@ -29,9 +36,12 @@ describe('sandbox Key Vault', () => {
   const expiresOn = new Date('2031-02-03T04:05:06Z');
 
   const getToken = async (): Promise<string> => {
-    const res = await fetch(`${sandbox.urls.identityEndpoint}?api-version=2019-08-01&resource=https://vault.azure.net`, {
-      headers: { 'X-IDENTITY-HEADER': sandbox.identityHeader },
-    });
+    const res = await fetch(
+      `${sandbox.urls.identityEndpoint}?api-version=2019-08-01&resource=https://vault.azure.net`,
+      {
+        headers: { 'X-IDENTITY-HEADER': sandbox.identityHeader },
+      },
+    );
     return ((await res.json()) as { access_token: string }).access_token;
   };
 
@@ -41,8 +51,16 @@ describe('sandbox Key Vault', () => {
     sandbox = await startSandboxCloud({ certificate });
     process.env.IDENTITY_ENDPOINT = sandbox.urls.identityEndpoint;
     process.env.IDENTITY_HEADER = sandbox.identityHeader;
-    sandbox.state.assignRole(sandbox.managedIdentity.objectId, sandbox.state.vaultResourceId, 'Key Vault Secrets Officer');
-    sandbox.state.setVaultSecret('customer-contoso-secret', 'contoso-value', { expiresOn, contentType: 'client-secret', tags: { customer: 'contoso' } });
+    sandbox.state.assignRole(
+      sandbox.managedIdentity.objectId,
+      sandbox.state.vaultResourceId,
+      'Key Vault Secrets Officer',
+    );
+    sandbox.state.setVaultSecret('customer-contoso-secret', 'contoso-value', {
+      expiresOn,
+      contentType: 'client-secret',
+      tags: { customer: 'contoso' },
+    });
     client = new SecretClient(sandbox.urls.keyVault, new ManagedIdentityCredential(), {
       disableChallengeResourceVerification: true,
       retryOptions: { maxRetries: 0 },
@@ -81,7 +99,10 @@ describe('sandbox Key Vault', () => {
   });
 
   it('answers a missing secret with 404 SecretNotFound', async () => {
-    await expect(client.getSecret('customer-nobody-secret')).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
+    await expect(client.getSecret('customer-nobody-secret')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'SecretNotFound',
+    });
   });
 
   it('answers 403 Forbidden (ForbiddenByRbac) when the identity lacks a Key Vault secrets role', async () => {
@@ -91,7 +112,11 @@ describe('sandbox Key Vault', () => {
       expect(error).toMatchObject({ statusCode: 403, code: 'Forbidden' });
       expect(String((error as Error).message)).toMatch(/^Caller is not authorized to perform action on resource/);
     } finally {
-      sandbox.state.assignRole(sandbox.managedIdentity.objectId, sandbox.state.vaultResourceId, 'Key Vault Secrets Officer');
+      sandbox.state.assignRole(
+        sandbox.managedIdentity.objectId,
+        sandbox.state.vaultResourceId,
+        'Key Vault Secrets Officer',
+      );
     }
   });
 
@@ -102,7 +127,11 @@ describe('sandbox Key Vault', () => {
       await expect(client.getSecret('customer-contoso-secret')).resolves.toHaveProperty('value', 'contoso-value');
       await expect(client.setSecret('customer-contoso-secret', 'x')).rejects.toMatchObject({ statusCode: 403 });
     } finally {
-      sandbox.state.assignRole(sandbox.managedIdentity.objectId, sandbox.state.vaultResourceId, 'Key Vault Secrets Officer');
+      sandbox.state.assignRole(
+        sandbox.managedIdentity.objectId,
+        sandbox.state.vaultResourceId,
+        'Key Vault Secrets Officer',
+      );
     }
   });
 
@@ -117,7 +146,9 @@ describe('sandbox Key Vault', () => {
 
   it('answers GetSecret in the shape of GetSecret-example.json', async () => {
     sandbox.state.setVaultSecret('shape-get', 'x');
-    const res = await fetch(`${sandbox.urls.keyVault}/secrets/shape-get/?api-version=7.5`, { headers: { authorization: `Bearer ${await getToken()}` } });
+    const res = await fetch(`${sandbox.urls.keyVault}/secrets/shape-get/?api-version=7.5`, {
+      headers: { authorization: `Bearer ${await getToken()}` },
+    });
     const body = (await res.json()) as Record<string, unknown>;
     expect(res.status).toBe(200);
     expect(shapeOf(body)).toEqual(shapeOf(loadExampleBody('GetSecret-example.json')));

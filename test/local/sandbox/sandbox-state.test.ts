@@ -79,7 +79,9 @@ describe('SandboxState', () => {
 
   it('refuses a resource in a subscription it does not know', () => {
     const state = newState();
-    expect(() => state.putResource({ id: VM.replace(SUB, '99999999-0000-4000-8000-000000000000'), location: 'x' })).toThrow(/No subscription/);
+    expect(() =>
+      state.putResource({ id: VM.replace(SUB, '99999999-0000-4000-8000-000000000000'), location: 'x' }),
+    ).toThrow(/No subscription/);
   });
 });
 

@@ -10,10 +10,12 @@ import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
 
 function fetchStatus(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    https.get(url, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject);
+    https
+      .get(url, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 
@@ -30,7 +32,9 @@ describe('trustCertificate', () => {
   });
 
   it('is needed: before it, https clients reject the sandbox certificate', async () => {
-    await expect(fetchStatus(`${sandbox.urls.keyVault}/secrets/x?api-version=7.5`)).rejects.toThrow(/self[- ]signed|certificate/i);
+    await expect(fetchStatus(`${sandbox.urls.keyVault}/secrets/x?api-version=7.5`)).rejects.toThrow(
+      /self[- ]signed|certificate/i,
+    );
   });
 
   it('lets a real SecretClient (its own https.Agent) reach the sandbox once trusted', async () => {
@@ -39,7 +43,12 @@ describe('trustCertificate', () => {
     const clientSecret = randomUUID();
     const clientId = randomUUID();
     const objectId = randomUUID();
-    sandbox.state.addApp({ tenantId: sandbox.homeTenantId, clientId, objectId, secrets: [{ value: clientSecret, expiresAt: new Date(Date.now() + 86_400_000) }] });
+    sandbox.state.addApp({
+      tenantId: sandbox.homeTenantId,
+      clientId,
+      objectId,
+      secrets: [{ value: clientSecret, expiresAt: new Date(Date.now() + 86_400_000) }],
+    });
     sandbox.state.assignRole(objectId, sandbox.state.vaultResourceId, 'Key Vault Secrets User');
     sandbox.state.setVaultSecret('trust-probe', 'probe-value');
     const credential = new ClientSecretCredential(sandbox.homeTenantId, clientId, clientSecret, {
