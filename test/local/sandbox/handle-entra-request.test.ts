@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClientSecretCredential } from '@azure/identity';
+import { ClientAssertionCredential, ClientSecretCredential } from '@azure/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCloud, type SandboxCloud } from '../../../lib/local/sandbox/start-sandbox-cloud';
 import { createLocalCertificate } from '../../../lib/local/tls/create-local-certificate';
@@ -183,5 +183,34 @@ describe('sandbox Entra ID', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toMatchObject({ correlation_id: correlation });
     expect(text).not.toContain('not-the-secret');
+  });
+
+  it('accepts a managed identity token as client assertion when the app trusts it (federated credential)', async () => {
+    const multiTenant = { clientId: randomUUID(), objectId: randomUUID() };
+    sandbox.state.addApp({ tenantId, ...multiTenant });
+    const getAssertion = async (): Promise<string> => {
+      const url = `${sandbox.urls.identityEndpoint}?api-version=2019-08-01&resource=api://AzureADTokenExchange`;
+      const res = await fetch(url, { headers: { 'X-IDENTITY-HEADER': sandbox.identityHeader } });
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    const options = { authorityHost: sandbox.urls.authorityHost, disableInstanceDiscovery: true };
+
+    await expect(
+      new ClientAssertionCredential(tenantId, multiTenant.clientId, getAssertion, options).getToken(ARM_SCOPE),
+    ).rejects.toThrow('AADSTS70021');
+
+    sandbox.state.addFederatedCredential(tenantId, multiTenant.clientId, {
+      issuer: `https://login.microsoftonline.com/${sandbox.homeTenantId}/v2.0`,
+      subject: sandbox.managedIdentity.objectId,
+      audience: 'api://AzureADTokenExchange',
+    });
+    const token = await new ClientAssertionCredential(tenantId, multiTenant.clientId, getAssertion, options).getToken(
+      ARM_SCOPE,
+    );
+    expect(decodeClaims(token.token)).toMatchObject({
+      tid: tenantId,
+      oid: multiTenant.objectId,
+      appid: multiTenant.clientId,
+    });
   });
 });
