@@ -50,10 +50,18 @@ const LISTENING_LINE = /Azurite (Blob|Queue|Table) service is successfully liste
  */
 export async function startAzurite(options: StartAzuriteOptions = {}): Promise<RunningAzurite> {
   if ((options.certPath === undefined) !== (options.keyPath === undefined)) {
-    throw new AppError({ kind: 'validation', code: 'InvalidAzuriteOptions', message: 'certPath and keyPath go together' });
+    throw new AppError({
+      kind: 'validation',
+      code: 'InvalidAzuriteOptions',
+      message: 'certPath and keyPath go together',
+    });
   }
   if (options.oauth && !options.certPath) {
-    throw new AppError({ kind: 'validation', code: 'InvalidAzuriteOptions', message: 'oauth needs HTTPS (certPath/keyPath)' });
+    throw new AppError({
+      kind: 'validation',
+      code: 'InvalidAzuriteOptions',
+      message: 'oauth needs HTTPS (certPath/keyPath)',
+    });
   }
   const args = [
     '-e',
@@ -112,10 +120,7 @@ async function waitForEndpoints(
   const found: Partial<Record<'blob' | 'queue' | 'table', string>> = {};
   const recent: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => fail(`Azurite did not start within ${START_TIMEOUT_MS / 1000} s`),
-      START_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => fail(`Azurite did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
     const fail = (message: string): void => {
       clearTimeout(timer);
       reject(

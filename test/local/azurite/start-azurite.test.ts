@@ -48,7 +48,9 @@ describe('startAzurite', () => {
     const received = await queue.receiveMessages();
     expect(Buffer.from(received.receivedMessageItems[0]?.messageText ?? '', 'base64').toString()).toBe('hello');
 
-    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('azuritetest');
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      'azuritetest',
+    );
     await container.create();
     await container.getBlockBlobClient('a.txt').upload('abc', 3);
     expect((await container.getBlockBlobClient('a.txt').downloadToBuffer()).toString()).toBe('abc');
