@@ -1,0 +1,27 @@
+import type { CustomerStatus } from '../store/customer-status-store';
+
+/**
+ * The readable end-of-cycle summary `npm start` prints: one line per customer with ok/failed,
+ * datapoints written, and for failures the code and the fix.
+ */
+export function formatRunSummary(statuses: readonly CustomerStatus[]): string {
+  const rows = [...statuses].sort((a, b) => a.customerId.localeCompare(b.customerId));
+  if (rows.length === 0) return 'No customer was collected in this cycle.';
+  const width = Math.max(...rows.map((s) => s.customerId.length));
+  const lines = rows.map((s) => {
+    const name = s.customerId.padEnd(width);
+    const points = `${s.datapointsWritten} datapoints`;
+    if (s.outcome === 'ok') return `  ✔ ${name}  ok      ${points} from ${s.resources.length} resources`;
+    const failedResources = s.resources.filter((r) => !r.ok).length;
+    const scope = s.errorStage === 'arm' || s.errorStage === 'metrics' ? ` (${failedResources} of ${s.resources.length} resources)` : '';
+    return [
+      `  ✘ ${name}  failed  ${points}; ${s.errorCode ?? 'UnknownError'} at ${s.errorStage ?? '?'}${scope}`,
+      `    ${' '.repeat(width)}  cause: ${s.errorMessage ?? '-'}`,
+      `    ${' '.repeat(width)}  fix:   ${s.errorFix ?? '-'}`,
+    ].join('\n');
+  });
+  const ok = rows.filter((s) => s.outcome === 'ok').length;
+  const total = rows.reduce((sum, s) => sum + s.datapointsWritten, 0);
+  const runs = [...new Set(rows.map((s) => s.lastRunId))].join(', ');
+  return [`Collection summary (run ${runs}): ${ok} of ${rows.length} customers ok, ${total} datapoints written`, ...lines].join('\n');
+}

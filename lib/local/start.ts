@@ -1,0 +1,159 @@
+import { globSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getServices } from '../app/services';
+import { CustomerRegistry } from '../customers/customer-registry';
+import { formatRunSummary } from './format-run-summary';
+import { startLocalHost } from './host/start-local-host';
+import type { HostLogLevel } from './host/start-queue-listener';
+import { startLocalEnvironment, type LocalEnvironment } from './start-local-environment';
+
+const HELP = `Usage: npm start [-- options]
+
+Runs the collector locally the way Azure Functions would: starts Azurite and the sandbox cloud
+(Entra ID, managed identity, Key Vault, ARM) with the demo customers, registers the functions in
+functions/, runs one collection cycle at once and prints a summary, then keeps running on schedule
+with the HTTP API on http://127.0.0.1:7071/api.
+
+Options:
+  --once             exit after the first cycle's summary (exit code 0 even when customers fail)
+  --port <n>         HTTP port (default 7071; 0 picks a free one)
+  --settings <file>  use the "Values" of a local.settings.json-style file instead of the embedded
+                     sandbox (e.g. to run against real Azure); nothing is started besides the host
+  --verbose          print every host and function log line
+  -h, --help         show this help
+`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      once: { type: 'boolean', default: false },
+      port: { type: 'string', default: '7071' },
+      settings: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${values.port}"`);
+
+  const root = findPackageRoot();
+  const started = performance.now();
+  let environment: LocalEnvironment | undefined;
+  let appSettings: Record<string, string>;
+  if (values.settings) {
+    appSettings = readSettingsFile(resolve(values.settings));
+    progress(`Using settings from ${values.settings} (no local cloud started)`);
+  } else {
+    progress('Starting Azurite and the sandbox cloud…');
+    environment = await startLocalEnvironment();
+    appSettings = { ...environment.appSettings };
+    progress(`Azurite and sandbox ready in ${seconds(started)} (Key Vault ${environment.sandbox.urls.keyVault}, ARM ${environment.sandbox.urls.arm})`);
+  }
+  // The Functions host exports app settings as environment variables; the config module reads them there.
+  Object.assign(process.env, appSettings);
+  const services = getServices();
+  await services.ensureStorage();
+  if (environment) {
+    for (const customer of environment.scenario.customers) await services.registry.put(CustomerRegistry.validate(customer));
+    progress(`Registered demo customers: ${environment.scenario.customers.map((c) => c.id).join(', ')}`);
+  }
+
+  const functionModules = globSync(readMainGlob(root), { cwd: root }).map((f) => join(root, f));
+  const host = await startLocalHost({
+    functionModules,
+    appSettings: { COLLECT_SCHEDULE: services.config.collectSchedule, ...appSettings },
+    hostJsonPath: join(root, 'host.json'),
+    httpPort: port,
+    startTimers: !values.once,
+    log: makeLogger(values.verbose),
+  });
+  progress(`Functions: ${host.functions.map((f) => f.name).join(', ')}`);
+
+  const shutdown = async () => {
+    await host.close();
+    await environment?.close();
+  };
+  process.once('SIGINT', () => void shutdown().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void shutdown().then(() => process.exit(143)));
+
+  const cycleStart = new Date().toISOString();
+  progress('Running one collection cycle now…');
+  await host.runTimer('collect-schedule');
+  await host.waitForIdle();
+  const statuses = (await services.statuses.list()).filter((s) => s.lastAttemptAt >= cycleStart);
+  console.log(`\n${formatRunSummary(statuses)}\n`);
+  progress(`Cycle finished in ${seconds(started)} since start`);
+
+  if (values.once) {
+    await shutdown();
+    return 0;
+  }
+  console.log(`HTTP API on ${host.httpUrl}/api — e.g. curl ${host.httpUrl}/api/customers/contoso/metrics`);
+  console.log(`Collecting on schedule "${services.config.collectSchedule}" (UTC). Ctrl+C to stop.`);
+  return await new Promise<number>(() => undefined); // keep running until a signal
+}
+
+function progress(message: string): void {
+  console.log(`[ctc] ${message}`);
+}
+
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
+
+function makeLogger(verbose: boolean) {
+  return (level: HostLogLevel, message: string, props?: Record<string, unknown>) => {
+    if (!verbose && (level === 'debug' || level === 'info')) return;
+    const extra = props && Object.keys(props).length > 0 ? ` ${JSON.stringify(props)}` : '';
+    const line = `  ${level.toUpperCase().padEnd(5)} ${message}${extra}`;
+    if (level === 'error' || level === 'warn') console.error(line);
+    else console.log(line);
+  };
+}
+
+/** The folder with package.json, from dist/lib/local or lib/local alike. */
+function findPackageRoot(): string {
+  let dir = __dirname;
+  while (!safeRead(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above ' + __dirname);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Functions are found the way the Functions host finds them: package.json `main`. */
+function readMainGlob(root: string): string {
+  const main = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main?: string }).main;
+  if (!main) throw new Error('package.json has no "main" glob naming the function files');
+  return main;
+}
+
+function readSettingsFile(path: string): Record<string, string> {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { Values?: Record<string, unknown> };
+  if (!parsed.Values || typeof parsed.Values !== 'object') throw new Error(`${path} has no "Values" object`);
+  return Object.fromEntries(Object.entries(parsed.Values).map(([k, v]) => [k, String(v)]));
+}
+
+function safeRead(path: string): boolean {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[ctc] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
