@@ -110,11 +110,22 @@ function seconds(since: number): string {
 function makeLogger(verbose: boolean) {
   return (level: HostLogLevel, message: string, props?: Record<string, unknown>) => {
     if (!verbose && (level === 'debug' || level === 'info')) return;
-    const extra = props && Object.keys(props).length > 0 ? ` ${JSON.stringify(props)}` : '';
-    const line = `  ${level.toUpperCase().padEnd(5)} ${message}${extra}`;
+    const extra = verbose && props && Object.keys(props).length > 0 ? ` ${JSON.stringify(props)}` : '';
+    const line = `  ${level.toUpperCase().padEnd(5)} ${readable(message)}${extra}`;
     if (level === 'error' || level === 'warn') console.error(line);
     else console.log(line);
   };
+}
+
+/** Structured log lines are JSON (for Application Insights); show them as `message key=value …`. */
+function readable(message: string): string {
+  if (!message.startsWith('{')) return message;
+  try {
+    const { message: text, ...rest } = JSON.parse(message) as Record<string, unknown>;
+    return `${String(text)} ${Object.entries(rest).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`;
+  } catch {
+    return message;
+  }
 }
 
 /** The folder with package.json, from dist/lib/local or lib/local alike. */

@@ -16,13 +16,20 @@ interface ContextLike {
 }
 
 /**
- * Adapts an InvocationContext: the message first (readable in the portal's log stream), then the
- * properties as one object, which the Functions host forwards as structured custom dimensions.
+ * Adapts an InvocationContext. The Node worker joins log arguments with `util.format` into one
+ * string, so an object argument would arrive in Application Insights as inspect() text. A log line
+ * with properties is therefore one JSON object (`{"message": ..., "customerId": ..., "code": ...}`)
+ * that KQL reads with `parse_json(message)`.
  */
 export function contextLogger(context: ContextLike): Logger {
   const emit = (level: 'info' | 'warn' | 'error') => (message: string, properties?: LogProperties) =>
-    properties ? context[level](message, definedOnly(properties)) : context[level](message);
+    context[level](properties ? formatStructured(message, properties) : message);
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** `{"message": "...", ...properties}` with undefined properties left out. */
+export function formatStructured(message: string, properties: LogProperties): string {
+  return JSON.stringify({ message, ...definedOnly(properties) });
 }
 
 function definedOnly(properties: LogProperties): Record<string, string | number | boolean> {
