@@ -1,4 +1,4 @@
-import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { AzureCliCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -28,9 +28,7 @@ export interface Services extends CollectDependencies {
  * Nothing here does I/O; `ensureStorage` is the only call that touches the network.
  */
 export function createServices(config: AppConfig, now: () => Date = () => new Date()): Services {
-  const appIdentity = config.managedIdentityClientId
-    ? new ManagedIdentityCredential({ clientId: config.managedIdentityClientId })
-    : new ManagedIdentityCredential();
+  const appIdentity = createAppIdentity(config);
   const storage = config.storage;
   const table = (name: string): TableClient =>
     storage.kind === 'connectionString'
@@ -57,7 +55,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     secretClient,
     registry: new CustomerRegistry(customersTable),
     secrets: new CustomerSecretReader(secretClient),
-    credentials: new CustomerCredentials(config.authorityHost),
+    credentials: new CustomerCredentials(config.authorityHost, appIdentity),
     armClients: new ArmClientFactory(config.armEndpoint, config.armScope),
     metricsTable: new MetricsTable(metricsTable),
     snapshots: new SnapshotStore(container),
@@ -88,9 +86,22 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   };
 }
 
+/** The app's own identity (home tenant): the managed identity in Azure, `az login` on a dev machine. */
+function createAppIdentity(config: AppConfig): TokenCredential {
+  if (config.appIdentity === 'azureCli') return new AzureCliCredential();
+  return config.managedIdentityClientId
+    ? new ManagedIdentityCredential({ clientId: config.managedIdentityClientId })
+    : new ManagedIdentityCredential();
+}
+
 function storageCredential(config: AppConfig, appIdentity: TokenCredential): TokenCredential {
   const storage = config.storage;
-  if (storage.kind === 'identity' && storage.clientId && storage.clientId !== config.managedIdentityClientId) {
+  if (
+    config.appIdentity === 'managedIdentity' &&
+    storage.kind === 'identity' &&
+    storage.clientId &&
+    storage.clientId !== config.managedIdentityClientId
+  ) {
     return new ManagedIdentityCredential({ clientId: storage.clientId });
   }
   return appIdentity;

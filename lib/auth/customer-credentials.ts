@@ -1,30 +1,37 @@
-import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Customer } from '../customers/customer';
+import { createCustomerCredential, type CredentialSources } from './create-customer-credential';
+import { createExchangeAssertion } from './create-exchange-assertion';
 import type { CustomerSecret } from './customer-secret-reader';
 
 /**
- * Credentials into customers' tenants, one per customer, reused across invocations while the secret
- * version is unchanged: MSAL's token cache lives in the credential instance, so reuse means one token
- * request per hour instead of one per run. A rotated secret (new version) gets a fresh credential.
+ * Credentials into customers' tenants, one per customer, reused across invocations while the auth
+ * mode, ids and secret version are unchanged: MSAL's token cache lives in the credential instance,
+ * so reuse means one token request per hour instead of one per run. A rotated secret (new version)
+ * gets a fresh credential.
  */
 export class CustomerCredentials {
   private readonly byCustomer = new Map<string, { key: string; credential: TokenCredential }>();
+  private readonly sources: CredentialSources;
 
-  constructor(private readonly authorityHost: string) {}
+  constructor(authorityHost: string, appIdentity: TokenCredential) {
+    // One exchange assertion for all federated customers: they share the app's one MI token.
+    this.sources = { authorityHost, appIdentity, exchangeAssertion: createExchangeAssertion(appIdentity) };
+  }
 
-  /** The customer's credential for this secret version; the token is requested from the customer's tenant. */
-  forCustomer(customer: Customer, secret: CustomerSecret): TokenCredential {
-    const key = `${customer.tenantId}|${customer.clientId}|${secret.version}`;
+  /** The customer's cached credential for this secret version (`secret` is undefined for secretless modes). */
+  forCustomer(customer: Customer, secret?: CustomerSecret): TokenCredential {
+    const key = cacheKey(customer, secret);
     const cached = this.byCustomer.get(customer.id);
     if (cached?.key === key) return cached.credential;
-    const credential = new ClientSecretCredential(customer.tenantId, customer.clientId, secret.value, {
-      authorityHost: this.authorityHost,
-      // Instance discovery calls the public cloud to validate the authority; our authority comes from
-      // configuration (public, sovereign or sandbox), so we trust it rather than wait ~5 s for a failure.
-      disableInstanceDiscovery: true,
-    });
+    const credential = this.create(customer, secret);
     this.byCustomer.set(customer.id, { key, credential });
     return credential;
+  }
+
+  /** A new, uncached credential (the connection test proves access now, not from a cached token). */
+  create(customer: Customer, secret?: CustomerSecret): TokenCredential {
+    return createCustomerCredential(customer, secret, this.sources);
   }
 
   /** True when a credential for exactly this secret version is cached (for tests and diagnostics). */
@@ -35,4 +42,8 @@ export class CustomerCredentials {
   forget(customerId: string): void {
     this.byCustomer.delete(customerId);
   }
+}
+
+function cacheKey(customer: Customer, secret: CustomerSecret | undefined): string {
+  return `${customer.authMode}|${customer.tenantId}|${customer.clientId}|${secret?.version ?? 'no-secret'}`;
 }

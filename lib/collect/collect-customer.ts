@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { CustomerCredentials } from '../auth/customer-credentials';
 import type { CustomerSecret, CustomerSecretReader } from '../auth/customer-secret-reader';
 import { acquireCustomerToken } from '../auth/acquire-customer-token';
+import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
 import { mapWithConcurrency } from '../batching/map-with-concurrency';
 import type { Customer, ResourceTarget } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
@@ -108,7 +109,10 @@ export async function collectCustomer(
   let secret: CustomerSecret | undefined;
   let credential: TokenCredential;
   try {
-    secret = await deps.secrets.read(customer.secretName, AbortSignal.timeout(deps.settings.httpTimeoutMs));
+    // Secretless modes (federated identity, Lighthouse) have nothing in Key Vault to read.
+    if (needsKeyVaultSecret(customer.authMode)) {
+      secret = await deps.secrets.read(customer.secretName, AbortSignal.timeout(deps.settings.httpTimeoutMs));
+    }
     credential = deps.credentials.forCustomer(customer, secret);
   } catch (error) {
     return failBeforeResources(diagnoseError(error, 'keyVault', context, [secret?.value]));
@@ -117,7 +121,7 @@ export async function collectCustomer(
     const { armScope, authorityHost, httpTimeoutMs } = deps.settings;
     await acquireCustomerToken(credential, customer.tenantId, armScope, authorityHost, httpTimeoutMs);
   } catch (error) {
-    return failBeforeResources(diagnoseError(error, 'token', context, [secret.value]));
+    return failBeforeResources(diagnoseError(error, 'token', context, [secret?.value]));
   }
 
   async function failBeforeResources(diagnosis: Diagnosis): Promise<CollectResult> {
@@ -129,7 +133,7 @@ export async function collectCustomer(
   // Stage 3: every resource, bounded in parallel; one resource's failure does not hide another's data.
   const clients = deps.armClients.forCredential(credential);
   const settled = await mapWithConcurrency(customer.resources, deps.settings.customerConcurrency, (target) =>
-    readResource(clients, target, window, deps, context, secret.value),
+    readResource(clients, target, window, deps, context, secret?.value),
   );
   const reads: ResourceRead[] = settled.map((result, i) =>
     result.status === 'fulfilled'
@@ -137,7 +141,7 @@ export async function collectCustomer(
       : {
           target: customer.resources[i] as ResourceTarget,
           datapoints: [],
-          diagnosis: diagnoseError(result.reason, 'arm', context, [secret.value]),
+          diagnosis: diagnoseError(result.reason, 'arm', context, [secret?.value]),
         },
   );
   const datapoints = reads.flatMap((r) => r.datapoints);
@@ -149,7 +153,7 @@ export async function collectCustomer(
     written = await deps.metricsTable.write(customer.id, datapoints);
     await deps.snapshots.write(customer.id, window, buildSnapshot(customer, message, reads));
   } catch (error) {
-    const diagnosis = diagnoseError(error, 'storage', context, [secret.value]);
+    const diagnosis = diagnoseError(error, 'storage', context, [secret?.value]);
     // Our own storage failing is never the customer's fault: always let the host retry.
     throw new AppError({ kind: 'transient', code: diagnosis.code, message: diagnosis.rawMessage, cause: error });
   }
@@ -184,7 +188,7 @@ async function readResource(
   window: TimeWindow,
   deps: CollectDependencies,
   context: DiagnosisContext,
-  secretValue: string,
+  secretValue: string | undefined,
 ): Promise<ResourceRead> {
   const scoped = { ...context, scope: target.resourceId };
   const fail = (error: unknown, stage: Stage, state?: ResourceState): ResourceRead => ({

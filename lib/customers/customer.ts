@@ -14,7 +14,13 @@ export const customerIdSchema = z
 
 export const guidSchema = z.string().regex(GUID, 'must be a GUID');
 
-export const AUTH_MODES = ['clientSecret'] as const;
+/**
+ * How the collector gets into a customer's tenant: a client secret or a certificate (both kept in
+ * Key Vault), a federated credential on the provider's managed identity (secretless), or Azure
+ * Lighthouse delegation (the app's own identity; `clientId` then names that identity).
+ */
+export const AUTH_MODES = ['clientSecret', 'certificate', 'federatedIdentity', 'lighthouse'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 export const AGGREGATIONS = ['Average', 'Minimum', 'Maximum', 'Total', 'Count'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 

@@ -1,5 +1,6 @@
-import { ClientSecretCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import { acquireCustomerToken } from '../auth/acquire-customer-token';
+import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
 import type { CustomerSecret } from '../auth/customer-secret-reader';
 import { mapWithConcurrency } from '../batching/map-with-concurrency';
 import type { Customer } from '../customers/customer';
@@ -55,24 +56,32 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
   const finish = (): ConnectionTestReport => summarize(customer.id, stages, performance.now() - started);
 
   let secret: CustomerSecret | undefined;
-  const keyVault = await timed(async () => {
-    deps.secrets.forget(customer.secretName);
-    secret = await deps.secrets.read(customer.secretName, timeout());
-  });
-  stages.push({
-    stage: 'keyVault',
-    ok: keyVault.ok,
-    durationMs: keyVault.ms,
-    detail: `read secret ${customer.secretName}` + (secret?.expiresOn ? ` (expires ${secret.expiresOn.toISOString()})` : ''),
-    ...(keyVault.ok ? {} : { diagnosis: diagnoseError(keyVault.error, 'keyVault', context) }),
-  });
-  if (!secret) return finish();
-  const secretValue = secret.value;
+  // Secretless modes (federated identity, Lighthouse) keep nothing in Key Vault: no stage to run.
+  if (needsKeyVaultSecret(customer.authMode)) {
+    const keyVault = await timed(async () => {
+      deps.secrets.forget(customer.secretName);
+      secret = await deps.secrets.read(customer.secretName, timeout());
+    });
+    stages.push({
+      stage: 'keyVault',
+      ok: keyVault.ok,
+      durationMs: keyVault.ms,
+      detail:
+        `read secret ${customer.secretName}` + (secret?.expiresOn ? ` (expires ${secret.expiresOn.toISOString()})` : ''),
+      ...(keyVault.ok ? {} : { diagnosis: diagnoseError(keyVault.error, 'keyVault', context) }),
+    });
+    if (!secret) return finish();
+  }
+  const secretValue = secret?.value;
 
-  const credential = new ClientSecretCredential(customer.tenantId, customer.clientId, secretValue, {
-    authorityHost: deps.settings.authorityHost,
-    disableInstanceDiscovery: true,
-  });
+  let credential: TokenCredential;
+  try {
+    credential = deps.credentials.create(customer, secret);
+  } catch (error) {
+    // A certificate secret that is not a PEM with a key fails here, before any request.
+    stages.push({ stage: 'token', ok: false, durationMs: 0, detail: `credential for ${customer.authMode}`, diagnosis: diagnoseError(error, 'token', context, [secretValue]) });
+    return finish();
+  }
   const { armScope, authorityHost, httpTimeoutMs } = deps.settings;
   const token = await timed(() =>
     acquireCustomerToken(credential, customer.tenantId, armScope, authorityHost, httpTimeoutMs),
@@ -81,7 +90,10 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
     stage: 'token',
     ok: token.ok,
     durationMs: token.ms,
-    detail: `token for ${deps.settings.armScope} from tenant ${customer.tenantId}`,
+    detail:
+      customer.authMode === 'lighthouse'
+        ? `token for ${deps.settings.armScope} from the provider's tenant (Lighthouse delegation of ${customer.tenantId})`
+        : `token for ${deps.settings.armScope} from tenant ${customer.tenantId} (${customer.authMode})`,
     ...(token.ok ? {} : { diagnosis: diagnoseError(token.error, 'token', context, [secretValue]) }),
   });
   if (!token.ok) return finish();
