@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly storage: StorageConnection;
   readonly keyVaultUrl: string;
   readonly managedIdentityClientId?: string;
+  /** `managedIdentity` in Azure; `azureCli` for a developer running the host against real Azure. */
+  readonly appIdentity: 'managedIdentity' | 'azureCli';
   readonly collectSchedule: string;
   readonly authorityHost: string;
   readonly armEndpoint: string;
@@ -78,6 +80,10 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const httpTimeoutMs = positiveInt('HTTP_TIMEOUT_SECONDS', 200) * 1000;
   const customerConcurrency = positiveInt('CUSTOMER_CONCURRENCY', 64);
   const managedIdentityClientId = read('MANAGED_IDENTITY_CLIENT_ID');
+  const appIdentity = read('APP_IDENTITY');
+  if (appIdentity !== 'managedIdentity' && appIdentity !== 'azureCli') {
+    problems.push(`APP_IDENTITY must be managedIdentity or azureCli (got "${appIdentity}")`);
+  }
 
   if (problems.length > 0) {
     throw new AppError({
@@ -92,6 +98,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     storage,
     keyVaultUrl,
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+    appIdentity: appIdentity === 'azureCli' ? 'azureCli' : 'managedIdentity',
     collectSchedule,
     authorityHost,
     armEndpoint,

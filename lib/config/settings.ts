@@ -68,6 +68,14 @@ export const SETTINGS = [
     setBy: 'infra',
   },
   {
+    name: 'APP_IDENTITY',
+    default: 'managedIdentity',
+    required: false,
+    description:
+      "Who the app is towards its own Key Vault and storage: `managedIdentity` (Azure), or `azureCli` to run the local host against real Azure with your `az login`.",
+    setBy: 'local',
+  },
+  {
     name: 'COLLECT_SCHEDULE',
     default: '0 0 * * * *',
     required: false,
