@@ -42,6 +42,10 @@ const NETWORK_CODES = new Set([
 const AUTHORIZATION_FAILED =
   /client '([^']*)' with object id '([^']*)' does not have authorization to perform action '([^']*)' over scope '([^']*)'/i;
 // "Failed to find metric configuration for provider: ..., metric: 'X', Valid metrics: a,b"
+// "It must match the tenant 'https://sts.windows.net/<tid>/' associated with this subscription"
+const WRONG_TENANT = /must match the tenant 'https:\/\/sts\.windows\.net\/([^/']+)\/?'/i;
+// Key Vault 403: "Caller: appid=<app>;oid=<oid>;iss=..."
+const KEY_VAULT_CALLER = /Caller:\s*appid=[^;]*;oid=([^;\s]+)/i;
 const UNKNOWN_METRIC = /metric:?\s*'?([^',]+)'?,\s*Valid metrics:\s*(.+)$/i;
 
 /**
@@ -57,7 +61,7 @@ export function diagnoseError(
 ): Diagnosis {
   const facts = readErrorFacts(error);
   const rawMessage = redactSecrets(facts.message, knownSecrets).slice(0, 2000);
-  const { code, extra } = classify(facts, stage);
+  const { code, extra } = classify(facts, stage, context);
   const filled: DiagnosisContext = { ...context, ...extra };
   const entry = findCatalogueEntry(code);
   const httpStatus = facts.statusCode !== undefined ? { httpStatus: facts.statusCode } : {};
@@ -94,33 +98,52 @@ interface ErrorFacts {
   readonly code?: string;
   readonly statusCode?: number;
   readonly name?: string;
+  /** The request URL of a RestError: tells the batch metrics API apart from ARM. */
+  readonly url?: string;
 }
 
 function readErrorFacts(error: unknown): ErrorFacts {
   if (!(error instanceof Error)) return { message: String(error) };
-  const record = error as Error & { code?: unknown; statusCode?: unknown; cause?: unknown };
+  const record = error as Error & { code?: unknown; statusCode?: unknown; cause?: unknown; request?: { url?: unknown } };
   const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
+  const url = typeof record.request?.url === 'string' ? record.request.url : undefined;
   const code = typeof record.code === 'string' ? record.code : typeof causeCode === 'string' ? causeCode : undefined;
   return {
     message: error.message,
     name: error.name,
     ...(code !== undefined ? { code } : {}),
     ...(typeof record.statusCode === 'number' ? { statusCode: record.statusCode } : {}),
+    ...(url !== undefined ? { url } : {}),
   };
 }
 
-function classify(facts: ErrorFacts, stage: Stage): { code: string; extra: DiagnosisContext } {
+function classify(facts: ErrorFacts, stage: Stage, context: DiagnosisContext): { code: string; extra: DiagnosisContext } {
   const aadsts = /AADSTS(\d+)/.exec(facts.message);
   if (aadsts) return { code: `AADSTS${aadsts[1]}`, extra: {} };
 
+  // A managed identity used directly in another tenant fails in ARM in one of two ways, depending on
+  // whether the token or the role assignment is checked first; both mean the same thing.
+  const viaManagedIdentity = context.authMode === 'managedIdentity';
   const authz = AUTHORIZATION_FAILED.exec(facts.message);
   if (facts.code === 'AuthorizationFailed' || authz) {
+    const extra = authz ? { clientId: authz[1], objectId: authz[2], action: authz[3], scope: authz[4] } : {};
+    return { code: viaManagedIdentity ? 'ManagedIdentityNotInCustomerTenant' : 'AuthorizationFailed', extra };
+  }
+  if (facts.code === 'InvalidAuthenticationTokenTenant') {
+    const expected = WRONG_TENANT.exec(facts.message)?.[1];
     return {
-      code: 'AuthorizationFailed',
-      extra: authz ? { clientId: authz[1], objectId: authz[2], action: authz[3], scope: authz[4] } : {},
+      code: viaManagedIdentity ? 'ManagedIdentityNotInCustomerTenant' : 'InvalidAuthenticationTokenTenant',
+      extra: expected ? { expectedTenantId: expected } : {},
     };
   }
-  if (stage === 'keyVault' && facts.statusCode === 403) return { code: 'KeyVaultForbidden', extra: {} };
+  if (facts.statusCode === 401 && facts.url && /metrics:getBatch/i.test(facts.url)) {
+    const subscription = /\/subscriptions\/([^/?]+)/i.exec(facts.url)?.[1];
+    return { code: 'MetricsBatchUnauthorized', extra: subscription ? { scope: `/subscriptions/${subscription}` } : {} };
+  }
+  if (stage === 'keyVault' && facts.statusCode === 403) {
+    const oid = KEY_VAULT_CALLER.exec(facts.message)?.[1];
+    return { code: 'KeyVaultForbidden', extra: oid ? { appIdentityObjectId: oid } : {} };
+  }
   if (facts.code === 'SecretNotFound') return { code: 'SecretNotFound', extra: {} };
   if (facts.code === 'ResourceNotFound' || (stage === 'arm' && facts.statusCode === 404)) {
     return { code: 'ResourceNotFound', extra: {} };

@@ -18,6 +18,14 @@ export interface DiagnosisContext {
   readonly keyVaultUrl?: string;
   readonly metric?: string;
   readonly validMetrics?: string;
+  /** How the customer is reached (`clientSecret`, `managedIdentity`, ...): some codes mean different things per mode. */
+  readonly authMode?: string;
+  /** Client id of the app's own managed identity (Key Vault access, the managed-identity pitfall). */
+  readonly appIdentityClientId?: string;
+  /** Object id of the app's own managed identity, when an error names it. */
+  readonly appIdentityObjectId?: string;
+  /** The tenant ARM says owns the subscription (InvalidAuthenticationTokenTenant names it). */
+  readonly expectedTenantId?: string;
 }
 
 export interface CatalogueEntry {
@@ -35,6 +43,11 @@ export interface CatalogueEntry {
 }
 
 const id = (value: string | undefined, placeholder: string): string => value ?? `<${placeholder}>`;
+/** `/subscriptions/{id}` of any scope below it: where subscription-wide roles are granted. */
+const subscriptionScope = (scope: string | undefined): string => {
+  const match = scope ? /^\/subscriptions\/[^/]+/i.exec(scope) : null;
+  return match ? match[0] : '/subscriptions/<subscription-id>';
+};
 const vaultName = (url: string | undefined): string => (url ? new URL(url).hostname.split('.')[0] ?? url : '<vault-name>');
 
 const newSecretCommands = (c: DiagnosisContext) => ({
@@ -181,11 +194,12 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     who: 'provider',
     retryable: false,
     cause: (c) =>
-      `Key Vault ${vaultName(c.keyVaultUrl)} refused the app's managed identity: it lacks the Key Vault Secrets User role.`,
+      `Key Vault ${vaultName(c.keyVaultUrl)} refused the app's managed identity (object ${id(c.appIdentityObjectId, 'app-identity-object-id')}): ` +
+      'it lacks the Key Vault Secrets User role on the vault.',
     fix: () => "Assign Key Vault Secrets User on the vault to the function app's managed identity.",
     commands: (c) => ({
-      powershell: `New-AzRoleAssignment -ObjectId <app-identity-object-id> -RoleDefinitionName 'Key Vault Secrets User' -Scope (Get-AzKeyVault -VaultName ${vaultName(c.keyVaultUrl)}).ResourceId`,
-      azCli: `az role assignment create --assignee-object-id <app-identity-object-id> --assignee-principal-type ServicePrincipal --role 'Key Vault Secrets User' --scope $(az keyvault show -n ${vaultName(c.keyVaultUrl)} --query id -o tsv)`,
+      powershell: `New-AzRoleAssignment -ObjectId ${id(c.appIdentityObjectId, 'app-identity-object-id')} -RoleDefinitionName 'Key Vault Secrets User' -Scope (Get-AzKeyVault -VaultName ${vaultName(c.keyVaultUrl)}).ResourceId`,
+      azCli: `az role assignment create --assignee-object-id ${id(c.appIdentityObjectId, 'app-identity-object-id')} --assignee-principal-type ServicePrincipal --role 'Key Vault Secrets User' --scope $(az keyvault show -n ${vaultName(c.keyVaultUrl)} --query id -o tsv)`,
     }),
     docs: 'https://learn.microsoft.com/azure/key-vault/general/rbac-guide',
   },
@@ -203,12 +217,119 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     docs: 'https://learn.microsoft.com/azure/key-vault/secrets/quick-create-cli',
   },
   {
+    code: 'SecretEmpty',
+    title: "The customer's Key Vault secret has no value",
+    who: 'provider',
+    retryable: false,
+    cause: (c) => `Key Vault secret ${id(c.secretName, 'secret-name')} exists but its current version is empty.`,
+    fix: (c) => `Store the customer's client secret value as a new version of ${id(c.secretName, 'secret-name')}.`,
+    commands: (c) => ({
+      powershell: `Set-AzKeyVaultSecret -VaultName ${vaultName(c.keyVaultUrl)} -Name ${id(c.secretName, 'secret-name')} -SecretValue (Read-Host -AsSecureString)`,
+      azCli: `az keyvault secret set --vault-name ${vaultName(c.keyVaultUrl)} --name ${id(c.secretName, 'secret-name')} --file secret.txt`,
+    }),
+    docs: 'https://learn.microsoft.com/azure/key-vault/secrets/about-secrets',
+  },
+  {
+    code: 'AADSTS70021',
+    title: 'No matching federated identity record',
+    who: 'customer',
+    retryable: false,
+    cause: (c) =>
+      `App ${id(c.clientId, 'client-id')} in tenant ${id(c.tenantId, 'tenant-id')} has no federated credential whose issuer and audience ` +
+      "match the provider's managed identity token (issuer https://login.microsoftonline.com/<provider-tenant-id>/v2.0, audience api://AzureADTokenExchange).",
+    fix: (c) =>
+      `The customer adds a federated credential to app ${id(c.clientId, 'client-id')} trusting the provider's managed identity ` +
+      `(subject = its object id ${id(c.appIdentityObjectId, 'provider-identity-object-id')}).`,
+    commands: (c) => federatedCredentialCommands(c),
+    docs: 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity',
+  },
+  {
+    code: 'AADSTS700213',
+    title: 'Federated credential subject does not match',
+    who: 'customer',
+    retryable: false,
+    cause: (c) =>
+      `App ${id(c.clientId, 'client-id')} trusts the provider's issuer, but no federated credential has the subject the token carries ` +
+      `(the provider identity's object id ${id(c.appIdentityObjectId, 'provider-identity-object-id')}).`,
+    fix: (c) =>
+      `The customer corrects the subject of the federated credential on app ${id(c.clientId, 'client-id')} to ${id(c.appIdentityObjectId, 'provider-identity-object-id')}.`,
+    commands: (c) => federatedCredentialCommands(c),
+    docs: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes#aadsts700213',
+  },
+  {
+    code: 'ManagedIdentityNotInCustomerTenant',
+    title: "The provider's managed identity cannot be used in the customer's tenant",
+    who: 'provider',
+    retryable: false,
+    cause: (c) =>
+      `Customer ${id(c.customerId, 'customer')} is configured to use the provider's managed identity directly, but a managed identity ` +
+      `exists only in its home tenant: tenant ${id(c.tenantId, 'tenant-id')} cannot resolve object ${id(c.objectId ?? c.appIdentityObjectId, 'identity-object-id')}, ` +
+      'so a role assignment there naming it can never work, and ARM refuses the home-tenant token.',
+    fix: (c) =>
+      `Switch customer ${id(c.customerId, 'customer')} to a principal that exists in tenant ${id(c.tenantId, 'tenant-id')}: ` +
+      '(1) a service principal the customer creates (client secret or certificate), ' +
+      "(2) a multi-tenant app with a federated credential that trusts the provider's managed identity, or " +
+      `(3) Azure Lighthouse delegation of ${subscriptionScope(c.scope)} to the provider's tenant.`,
+    commands: (c) => ({
+      powershell:
+        `# Option 1, in tenant ${id(c.tenantId, 'tenant-id')} (customer): a reader service principal with a secret\n` +
+        `$sp = New-AzADServicePrincipal -DisplayName 'metrics-collector'\n` +
+        `New-AzRoleAssignment -ObjectId $sp.Id -RoleDefinitionName 'Monitoring Reader' -Scope '${subscriptionScope(c.scope)}'\n` +
+        `New-AzRoleAssignment -ObjectId $sp.Id -RoleDefinitionName Reader -Scope '${subscriptionScope(c.scope)}'\n` +
+        `$sp.PasswordCredentials.SecretText   # send with $sp.AppId and ${id(c.tenantId, 'tenant-id')} to the provider\n` +
+        `# Option 3: deploy the Lighthouse offer (infra/customer) with New-AzSubscriptionDeployment`,
+      azCli:
+        `az ad sp create-for-rbac --name metrics-collector --role Reader --scopes '${subscriptionScope(c.scope)}'\n` +
+        `az role assignment create --assignee <appId-from-above> --role 'Monitoring Reader' --scope '${subscriptionScope(c.scope)}'\n` +
+        `# Provider: update customer ${id(c.customerId, 'customer')} to authMode clientSecret with that appId`,
+    }),
+    docs: 'https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/managed-identities-faq#can-i-use-a-managed-identity-to-access-a-resource-in-a-different-directorytenant',
+  },
+  {
+    code: 'InvalidAuthenticationTokenTenant',
+    title: 'Token from the wrong tenant for this subscription',
+    who: 'provider',
+    retryable: false,
+    cause: (c) =>
+      `The subscription of ${id(c.scope, 'the resource')} belongs to tenant ${id(c.expectedTenantId, 'its owning tenant')}, ` +
+      `but customer ${id(c.customerId, 'customer')} is configured with tenant ${id(c.tenantId, 'tenant-id')}, so ARM refuses the token.`,
+    fix: (c) =>
+      `Update customer ${id(c.customerId, 'customer')} to tenant ${id(c.expectedTenantId, 'owning-tenant-id')} (and an app registered there), ` +
+      'or remove resources that belong to another tenant.',
+    commands: (c) => ({
+      powershell: `(Get-AzSubscription -SubscriptionId ${subscriptionScope(c.scope).split('/')[2]}).TenantId`,
+      azCli: `az account show --subscription ${subscriptionScope(c.scope).split('/')[2]} --query tenantId -o tsv`,
+    }),
+    docs: 'https://learn.microsoft.com/entra/fundamentals/how-to-find-tenant',
+  },
+  {
+    code: 'MetricsBatchUnauthorized',
+    title: 'The metrics batch API needs Monitoring Reader on the subscription',
+    who: 'customer',
+    retryable: false,
+    cause: (c) =>
+      `metrics:getBatch answered 401 for ${subscriptionScope(c.scope)}: the batch API authorizes at subscription scope, ` +
+      `and object ${id(c.objectId, 'object-id')} has no Monitoring Reader role there (resource-level grants are not enough).`,
+    fix: (c) =>
+      `The customer assigns Monitoring Reader on ${subscriptionScope(c.scope)} to object ${id(c.objectId, 'object-id')}, ` +
+      'or the provider collects this customer per resource.',
+    commands: (c) => ({
+      powershell: `New-AzRoleAssignment -ObjectId ${id(c.objectId, 'object-id')} -RoleDefinitionName 'Monitoring Reader' -Scope '${subscriptionScope(c.scope)}'`,
+      azCli: `az role assignment create --assignee-object-id ${id(c.objectId, 'object-id')} --assignee-principal-type ServicePrincipal --role 'Monitoring Reader' --scope '${subscriptionScope(c.scope)}'`,
+    }),
+    docs: 'https://learn.microsoft.com/azure/azure-monitor/essentials/rest-api-walkthrough#retrieve-metric-values-for-multiple-resources-at-once',
+  },
+  {
     code: 'Throttled',
     title: 'Throttled by Azure',
     who: 'nobody',
     retryable: true,
     cause: () => 'Azure answered 429 (too many requests); ARM allows about 25 reads per second per principal.',
     fix: () => 'Nothing to do: the run is retried. If it persists, spread schedules or collect fewer metrics per run.',
+    commands: (c) => ({
+      powershell: `Get-AzMetric -ResourceId '${id(c.scope, 'resource-id')}' -TimeGrain 00:05:00 -DetailedOutput | Select-Object -First 1   # one read, to see the limit headers`,
+      azCli: `az rest --method get --url '${id(c.scope, 'resource-id')}?api-version=2022-09-01' --verbose 2>&1 | grep -i x-ms-ratelimit-remaining`,
+    }),
     docs: 'https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling',
   },
   {
@@ -218,6 +339,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     retryable: true,
     cause: () => 'Azure answered with a server error (5xx).',
     fix: () => 'Nothing to do: the run is retried.',
+    commands: () => ({
+      powershell: "Search-AzGraph -Query \"servicehealthresources | where properties.Status == 'Active'\"",
+      azCli: "az graph query -q \"servicehealthresources | where properties.Status == 'Active'\"",
+    }),
     docs: 'https://azure.status.microsoft/',
   },
   {
@@ -227,9 +352,29 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     retryable: true,
     cause: () => 'The call did not reach Azure or timed out (DNS, TCP, TLS or proxy).',
     fix: () => 'Check outbound connectivity of the function app (VNet, firewall, DNS); the run is retried.',
+    commands: () => ({
+      powershell: 'Test-NetConnection login.microsoftonline.com -Port 443; Test-NetConnection management.azure.com -Port 443',
+      azCli: 'curl -sS -o /dev/null -w "%{http_code}\n" https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    }),
     docs: 'https://learn.microsoft.com/azure/azure-functions/functions-networking-options',
   },
 ];
+
+function federatedCredentialCommands(c: DiagnosisContext): { readonly powershell: string; readonly azCli: string } {
+  const subject = id(c.appIdentityObjectId, 'provider-identity-object-id');
+  const issuer = 'https://login.microsoftonline.com/<provider-tenant-id>/v2.0';
+  return {
+    powershell:
+      `# In tenant ${id(c.tenantId, 'tenant-id')} (customer):
+` +
+      `$app = Get-AzADApplication -ApplicationId ${id(c.clientId, 'client-id')}
+` +
+      `New-AzADAppFederatedCredential -ApplicationObjectId $app.Id -Name provider-collector -Issuer '${issuer}' -Subject '${subject}' -Audience 'api://AzureADTokenExchange'`,
+    azCli:
+      `az ad app federated-credential create --id ${id(c.clientId, 'client-id')} --parameters ` +
+      `'{"name":"provider-collector","issuer":"${issuer}","subject":"${subject}","audiences":["api://AzureADTokenExchange"]}'`,
+  };
+}
 
 const BY_CODE = new Map(CATALOGUE.map((entry) => [entry.code, entry]));
 

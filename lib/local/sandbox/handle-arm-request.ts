@@ -64,6 +64,11 @@ export function handleArmRequest(
     });
   }
   if (subscription.tenantId.toLowerCase() !== auth.claims.tid.toLowerCase()) {
+    // The customer granted a role to a principal of another tenant (the provider's managed identity):
+    // the assignment names an object id the customer's tenant cannot resolve, so authorization fails for it.
+    if (state.listRoleAssignments(operation.scope).some((a) => a.principalId.toLowerCase() === auth.claims.oid.toLowerCase())) {
+      return sendJson(res, 403, authorizationFailed(auth.claims, operation));
+    }
     return sendJson(res, 401, {
       error: {
         code: 'InvalidAuthenticationTokenTenant',
@@ -76,14 +81,7 @@ export function handleArmRequest(
     });
   }
   if (!state.hasRole(auth.principal, operation.scope, ARM_READ_ROLES)) {
-    return sendJson(res, 403, {
-      error: {
-        code: 'AuthorizationFailed',
-        message:
-          `The client '${auth.claims.appid}' with object id '${auth.claims.oid}' does not have authorization to perform action '${operation.action}' ` +
-          `over scope '${operation.scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-      },
-    });
+    return sendJson(res, 403, authorizationFailed(auth.claims, operation));
   }
 
   if (operation.kind === 'roleAssignments')
@@ -94,6 +92,17 @@ export function handleArmRequest(
   if (operation.kind === 'metricDefinitions') return sendJson(res, 200, metricDefinitionsBody(resource));
   const metrics = metricsBody(resource, query, state.now());
   sendJson(res, metrics.status, metrics.body);
+}
+
+function authorizationFailed(claims: { appid: string; oid: string }, operation: Operation): unknown {
+  return {
+    error: {
+      code: 'AuthorizationFailed',
+      message:
+        `The client '${claims.appid}' with object id '${claims.oid}' does not have authorization to perform action '${operation.action}' ` +
+        `over scope '${operation.scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    },
+  };
 }
 
 function classify(path: string): Operation | undefined {
