@@ -9,9 +9,10 @@ import { CustomerRegistry } from '../customers/customer-registry';
 import { ArmClientFactory } from '../resources/arm-clients';
 import { CustomerStatusStore } from '../store/customer-status-store';
 import { MetricsTable } from '../store/metrics-table';
+import { RunStore } from '../store/run-store';
 import { SnapshotStore } from '../store/snapshot-store';
 import type { CollectDependencies } from '../collect/collect-customer';
-import { CUSTOMERS_TABLE, CUSTOMER_STATUS_TABLE, METRICS_TABLE, SNAPSHOTS_CONTAINER } from './storage-names';
+import { CUSTOMERS_TABLE, CUSTOMER_STATUS_TABLE, METRICS_TABLE, RUNS_TABLE, SNAPSHOTS_CONTAINER } from './storage-names';
 
 /** Everything the handlers need, built once per process from the config. */
 export interface Services extends CollectDependencies {
@@ -19,6 +20,8 @@ export interface Services extends CollectDependencies {
   /** The app's own managed identity (home tenant): Key Vault and, in Azure, storage. */
   readonly appIdentity: TokenCredential;
   readonly secretClient: SecretClient;
+  /** Progress of collection runs (written by the worker and the on-demand collect endpoint). */
+  readonly runs: RunStore;
   /** Creates tables and the snapshot container if missing; idempotent, runs once per process. */
   ensureStorage(): Promise<void>;
 }
@@ -43,6 +46,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   const customersTable = table(CUSTOMERS_TABLE);
   const statusTable = table(CUSTOMER_STATUS_TABLE);
   const metricsTable = table(METRICS_TABLE);
+  const runsTable = table(RUNS_TABLE);
   const secretClient = new SecretClient(config.keyVaultUrl, appIdentity, {
     // Outside *.vault.azure.net (sovereign clouds, the local sandbox) the challenge's resource differs.
     disableChallengeResourceVerification: !isPublicCloudVault(config.keyVaultUrl),
@@ -60,6 +64,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     metricsTable: new MetricsTable(metricsTable),
     snapshots: new SnapshotStore(container),
     statuses: new CustomerStatusStore(statusTable),
+    runs: new RunStore(runsTable),
     settings: {
       authorityHost: config.authorityHost,
       armScope: config.armScope,
@@ -73,6 +78,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
         customersTable.createTable(),
         statusTable.createTable(),
         metricsTable.createTable(),
+        runsTable.createTable(),
         container.createIfNotExists(),
       ]).then(
         () => undefined,

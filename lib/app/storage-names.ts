@@ -3,6 +3,8 @@ export const COLLECT_QUEUE = 'collect-customer';
 export const CUSTOMERS_TABLE = 'customers';
 export const CUSTOMER_STATUS_TABLE = 'customerstatus';
 export const METRICS_TABLE = 'metrics';
+/** Progress of collection runs (scheduled and on-demand), for `GET /api/runs/{runId}` and the dashboard. */
+export const RUNS_TABLE = 'runs';
 export const SNAPSHOTS_CONTAINER = 'snapshots';
 /** The host storage connection (app setting prefix) every binding uses. */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';

@@ -1,0 +1,145 @@
+import { odata, RestError, type TableClient } from '@azure/data-tables';
+
+/** Life of one customer's part of a run: queued (on-demand only) → running → succeeded | failed | skipped. */
+export const RUN_STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** A run in one of these may still do work: a second request for its window joins it. */
+export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'retrying'];
+
+/** One customer's part of a collection run; never holds a secret. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly customerId: string;
+  readonly trigger: 'schedule' | 'manual';
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly status: RunStatus;
+  readonly updatedAt: string;
+  readonly queuedAt?: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  /** Delivery attempts the worker has started (the queue's dequeue count). */
+  readonly attempts?: number;
+  readonly datapointsWritten?: number;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+}
+
+type RunEntity = Omit<RunRecord, 'runId' | 'customerId'> & { partitionKey: string; rowKey: string; runId: string; customerId: string };
+type WindowClaimEntity = { partitionKey: string; rowKey: string; runId: string };
+
+/** Largest JS timestamp we invert for newest-first keys (year 2286). */
+const MAX_MS = 9_999_999_999_999;
+
+/**
+ * Run progress in one table, written twice so both questions are one-partition queries:
+ * `run~{runId}` / `{customerId}` answers "how is run X doing?", `customer~{id}` / `{inverted
+ * window start}~{runId}` answers "what were this customer's last N runs?" (tables sort ascending).
+ * A third partition kind, `window~{id}`, holds which run owns an on-demand window (deduplication).
+ */
+export class RunStore {
+  constructor(private readonly table: TableClient) {}
+
+  /** Creates or merges the run's record (both rows). Later fields win; absent fields are kept. */
+  async record(run: Partial<RunRecord> & Pick<RunRecord, 'runId' | 'customerId' | 'windowStart'>): Promise<void> {
+    const { runId, customerId, ...fields } = run;
+    const body = { runId, customerId, ...definedOnly(fields) };
+    await Promise.all([
+      this.table.upsertEntity({ partitionKey: runPartition(runId), rowKey: customerId, ...body }, 'Merge'),
+      this.table.upsertEntity(
+        { partitionKey: customerPartition(customerId), rowKey: customerRowKey(run.windowStart, runId), ...body },
+        'Merge',
+      ),
+    ]);
+  }
+
+  /** Every customer's record of one run (one for an on-demand run), ordered by customer id. */
+  async get(runId: string): Promise<RunRecord[]> {
+    const filter = odata`PartitionKey eq ${runPartition(runId)}`;
+    const runs: RunRecord[] = [];
+    for await (const entity of this.table.listEntities<RunEntity>({ queryOptions: { filter } })) runs.push(fromEntity(entity));
+    return runs;
+  }
+
+  /** One customer's record of one run, or undefined. */
+  async find(runId: string, customerId: string): Promise<RunRecord | undefined> {
+    try {
+      return fromEntity(await this.table.getEntity<RunEntity>(runPartition(runId), customerId));
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** A customer's most recent runs, newest window first. */
+  async recent(customerId: string, limit = 10): Promise<RunRecord[]> {
+    const filter = odata`PartitionKey eq ${customerPartition(customerId)}`;
+    const runs: RunRecord[] = [];
+    for await (const entity of this.table.listEntities<RunEntity>({ queryOptions: { filter } })) {
+      runs.push(fromEntity(entity));
+      if (runs.length >= limit) break;
+    }
+    return runs;
+  }
+
+  /**
+   * Makes `runId` the owner of a customer's on-demand window unless an active run already owns it.
+   * Conditional writes (create, or replace with the ETag just read) make two concurrent requests
+   * agree on one owner. @returns the owning run id and whether it is the one proposed.
+   */
+  async claimWindow(customerId: string, windowStart: string, runId: string): Promise<{ runId: string; claimed: boolean }> {
+    const key = { partitionKey: `window~${customerId}`, rowKey: compactInstant(windowStart) };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let existing: (WindowClaimEntity & { etag: string }) | undefined;
+      try {
+        existing = await this.table.getEntity<WindowClaimEntity>(key.partitionKey, key.rowKey);
+      } catch (error) {
+        if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      }
+      if (existing) {
+        const owner = await this.find(existing.runId, customerId);
+        // An owner with no record yet was claimed a moment ago and is about to be queued: join it.
+        if (!owner || ACTIVE_RUN_STATUSES.includes(owner.status)) return { runId: existing.runId, claimed: false };
+      }
+      try {
+        if (existing) await this.table.updateEntity({ ...key, runId }, 'Replace', { etag: existing.etag });
+        else await this.table.createEntity({ ...key, runId });
+        return { runId, claimed: true };
+      } catch (error) {
+        // 409: created concurrently; 412: replaced concurrently. Read again and decide again.
+        if (!(error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412))) throw error;
+      }
+    }
+    throw new Error(`Could not claim the window ${windowStart} of ${customerId}: too much contention`);
+  }
+}
+
+function runPartition(runId: string): string {
+  return `run~${runId}`;
+}
+
+function customerPartition(customerId: string): string {
+  return `customer~${customerId}`;
+}
+
+function customerRowKey(windowStart: string, runId: string): string {
+  return `${String(MAX_MS - Date.parse(windowStart)).padStart(13, '0')}~${runId}`;
+}
+
+function compactInstant(iso: string): string {
+  return new Date(iso).toISOString().replace(/[-:.]/g, '');
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function fromEntity(entity: RunEntity): RunRecord {
+  const { partitionKey: _p, rowKey: _r, ...rest } = entity as RunEntity & { etag?: string; timestamp?: string };
+  const { etag: _e, timestamp: _t, ...fields } = rest as typeof rest & { etag?: string; timestamp?: string };
+  return {
+    ...fields,
+    ...(fields.attempts !== undefined ? { attempts: Number(fields.attempts) } : {}),
+    ...(fields.datapointsWritten !== undefined ? { datapointsWritten: Number(fields.datapointsWritten) } : {}),
+  } as RunRecord;
+}
