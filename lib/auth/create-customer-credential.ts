@@ -49,6 +49,8 @@ export function createCustomerCredential(
     case 'federatedIdentity':
       return new ClientAssertionCredential(customer.tenantId, customer.clientId, sources.exchangeAssertion, options);
     case 'lighthouse':
+    // The managed identity directly: a token from the home tenant, which another tenant cannot resolve.
+    case 'managedIdentity':
       return sources.appIdentity;
     default:
       return assertNever(customer.authMode);

@@ -79,6 +79,7 @@ export async function collectCustomer(
     clientId: customer.clientId,
     secretName: customer.secretName,
     keyVaultUrl: deps.settings.keyVaultUrl,
+    authMode: customer.authMode,
   };
   const attemptAt = deps.now().toISOString();
   const recordFailure = async (diagnosis: Diagnosis, resources: readonly ResourceOutcome[], written: number) => {

@@ -19,7 +19,12 @@ export const guidSchema = z.string().regex(GUID, 'must be a GUID');
  * Key Vault), a federated credential on the provider's managed identity (secretless), or Azure
  * Lighthouse delegation (the app's own identity; `clientId` then names that identity).
  */
-export const AUTH_MODES = ['clientSecret', 'certificate', 'federatedIdentity', 'lighthouse'] as const;
+/**
+ * `managedIdentity` uses the provider's own managed identity directly. It only works when the customer's
+ * resources are in the provider's own tenant; elsewhere it fails, and diagnosis explains why (kept so a
+ * customer configured that way gets that explanation instead of a validation error).
+ */
+export const AUTH_MODES = ['clientSecret', 'certificate', 'federatedIdentity', 'lighthouse', 'managedIdentity'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 export const AGGREGATIONS = ['Average', 'Minimum', 'Maximum', 'Total', 'Count'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];

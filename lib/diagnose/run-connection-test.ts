@@ -50,6 +50,7 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
     clientId: customer.clientId,
     secretName: customer.secretName,
     keyVaultUrl: deps.settings.keyVaultUrl,
+    authMode: customer.authMode,
   };
   const timeout = () => AbortSignal.timeout(deps.settings.httpTimeoutMs);
   const stages: StageResult[] = [];

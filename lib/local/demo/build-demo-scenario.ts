@@ -35,6 +35,10 @@ export const DEMO_IDS = {
     clientId: 'b0b0b0b0-0000-4000-8000-000000000003',
     objectId: 'b0b0b0b0-0000-4000-8000-000000000004',
   },
+  tailspin: {
+    tenantId: '7a170000-0000-4000-8000-000000000001',
+    subscriptionId: '7a170000-0000-4000-8000-000000000002',
+  },
 } as const;
 
 /**
@@ -42,6 +46,8 @@ export const DEMO_IDS = {
  * - contoso: healthy (Fabric capacity for state, Power BI Embedded and a VM for metrics).
  * - fabrikam: the secret in the vault is expired in Entra, so sign-in fails with AADSTS7000222.
  * - northwind: Reader on its storage account only, so its VM fails with AuthorizationFailed.
+ * - tailspin: configured to use the provider's managed identity directly (auth mode managedIdentity);
+ *   Tailspin granted Reader to the MI's object id, which its tenant cannot resolve: AuthorizationFailed.
  * Secret values are random per call so they can never be copied from docs or logs; read them
  * from `seed.vaultSecrets` or `seed.apps` when a test needs them.
  */
@@ -60,6 +66,7 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
   const northwindRg = `/subscriptions/${northwind.subscriptionId}/resourceGroups/rg-shop`;
   const northwindStorage = `${northwindRg}/providers/Microsoft.Storage/storageAccounts/stnorthwind`;
   const northwindVm = `${northwindRg}/providers/Microsoft.Compute/virtualMachines/vm-northwind-db`;
+  const tailspinVm = `/subscriptions/${DEMO_IDS.tailspin.subscriptionId}/resourceGroups/rg-games/providers/Microsoft.Compute/virtualMachines/vm-tailspin-api`;
 
   const resources: SandboxResourceSeed[] = [
     {
@@ -98,6 +105,7 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       },
     },
     virtualMachine(northwindVm, 'Standard_E4s_v5', 'North Europe'),
+    virtualMachine(tailspinVm, 'Standard_D4s_v5', 'East US'),
   ];
 
   const seed: SandboxSeed = {
@@ -108,11 +116,13 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       { tenantId: contoso.tenantId, displayName: 'Contoso Ltd' },
       { tenantId: fabrikam.tenantId, displayName: 'Fabrikam Inc' },
       { tenantId: northwind.tenantId, displayName: 'Northwind Traders' },
+      { tenantId: DEMO_IDS.tailspin.tenantId, displayName: 'Tailspin Toys' },
     ],
     subscriptions: [
       { subscriptionId: contoso.subscriptionId, tenantId: contoso.tenantId, displayName: 'Contoso Analytics' },
       { subscriptionId: fabrikam.subscriptionId, tenantId: fabrikam.tenantId, displayName: 'Fabrikam Production' },
       { subscriptionId: northwind.subscriptionId, tenantId: northwind.tenantId, displayName: 'Northwind Shop' },
+      { subscriptionId: DEMO_IDS.tailspin.subscriptionId, tenantId: DEMO_IDS.tailspin.tenantId, displayName: 'Tailspin Games' },
     ],
     apps: [
       { ...app(contoso, 'collector-reader'), secrets: [{ value: secrets.contoso, expiresAt: validUntil }] },
@@ -125,6 +135,12 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       { principalId: fabrikam.objectId, scope: `/subscriptions/${fabrikam.subscriptionId}`, roleName: 'Reader' },
       // Northwind granted Reader on the storage account only; the VM was forgotten.
       { principalId: northwind.objectId, scope: northwindStorage, roleName: 'Reader' },
+      // Tailspin named the provider's managed identity in its own subscription: that can never resolve.
+      {
+        principalId: DEMO_IDS.managedIdentity.objectId,
+        scope: `/subscriptions/${DEMO_IDS.tailspin.subscriptionId}`,
+        roleName: 'Reader',
+      },
     ],
     resources,
     vaultSecrets: [
@@ -193,6 +209,17 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
           aggregations: ['Average', 'Maximum'],
           interval: 'PT5M',
         },
+      ],
+    },
+    {
+      id: 'tailspin',
+      displayName: 'Tailspin Toys',
+      tenantId: DEMO_IDS.tailspin.tenantId,
+      // The provider's own managed identity: the pitfall this customer demonstrates.
+      clientId: DEMO_IDS.managedIdentity.clientId,
+      authMode: 'managedIdentity',
+      resources: [
+        { resourceId: tailspinVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
       ],
     },
   ];
