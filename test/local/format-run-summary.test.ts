@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { formatRunSummary } from '../../lib/local/format-run-summary';
+import type { CustomerStatus } from '../../lib/store/customer-status-store';
+
+const base = {
+  lastRunId: 'run-1',
+  lastWindowStart: '2026-11-22T09:00:00.000Z',
+  lastWindowEnd: '2026-11-22T10:00:00.000Z',
+  lastAttemptAt: '2026-11-22T10:00:02.000Z',
+  consecutiveFailures: 0,
+};
+
+describe('formatRunSummary', () => {
+  it('lists each customer with its outcome, datapoints, and for failures the code, cause and fix', () => {
+    const statuses: CustomerStatus[] = [
+      {
+        ...base,
+        customerId: 'northwind',
+        outcome: 'failed',
+        errorStage: 'arm',
+        errorCode: 'AuthorizationFailed',
+        errorMessage: 'no role',
+        errorFix: 'assign Reader',
+        datapointsWritten: 2,
+        consecutiveFailures: 1,
+        resources: [
+          { resourceId: '/a', ok: true, datapoints: 2 },
+          { resourceId: '/b', ok: false, datapoints: 0, code: 'AuthorizationFailed' },
+        ],
+      },
+      { ...base, customerId: 'contoso', outcome: 'ok', datapointsWritten: 36, resources: [{ resourceId: '/c', ok: true, datapoints: 36 }] },
+    ];
+    const text = formatRunSummary(statuses);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Collection summary (run run-1): 1 of 2 customers ok, 38 datapoints written');
+    expect(lines[1]).toMatch(/✔ contoso\s+ok\s+36 datapoints from 1 resources/);
+    expect(lines[2]).toMatch(/✘ northwind\s+failed\s+2 datapoints; AuthorizationFailed at arm \(1 of 2 resources\)/);
+    expect(text).toContain('cause: no role');
+    expect(text).toContain('fix:   assign Reader');
+  });
+
+  it('says so when nothing was collected', () => {
+    expect(formatRunSummary([])).toBe('No customer was collected in this cycle.');
+  });
+});
