@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultSecretName, type CustomerInput } from '../../customers/customer';
 import type { SandboxResourceSeed, SandboxSeed } from '../sandbox/sandbox-seed';
+import { addAuthModeDemo } from './build-auth-mode-demo';
 
 export interface DemoScenario {
   readonly seed: SandboxSeed;
@@ -223,7 +224,8 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       ],
     },
   ];
-  return { seed, customers };
+  // adatum, litware, wingtip: one healthy customer per other auth mode (federated, Lighthouse, certificate).
+  return addAuthModeDemo({ seed, customers }, now);
 }
 
 function app(ids: { tenantId: string; clientId: string; objectId: string }, displayName: string) {

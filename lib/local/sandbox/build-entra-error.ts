@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 
 /** The Entra ID token-endpoint errors the sandbox can produce. */
 export type EntraErrorCode =
-  7000215 | 7000216 | 7000222 | 90002 | 700016 | 7000112 | 70021 | 700213 | 70003 | 90014 | 50196;
+  | 7000215
+  | 7000216
+  | 7000222
+  | 90002
+  | 700016
+  | 7000112
+  | 70021
+  | 700213
+  | 70003
+  | 90014
+  | 50196
+  | 700027
+  | 700024;
 
 export interface EntraError {
   readonly status: number;
@@ -103,6 +115,18 @@ function describe(input: EntraErrorInput): { status: number; error: string; text
         status: 400,
         error: 'invalid_request',
         text: 'No matching federated identity record found for presented assertion subject.',
+      };
+    case 700027:
+      return {
+        status: 401,
+        error: 'invalid_client',
+        text: `Client assertion failed signature validation, or the certificate used to sign it is not registered (or has expired) on application '${app}'.`,
+      };
+    case 700024:
+      return {
+        status: 400,
+        error: 'invalid_client',
+        text: 'Client assertion is not within its valid time range.',
       };
     case 70003:
       return { status: 400, error: 'unsupported_grant_type', text: 'The app requested an unsupported grant type.' };

@@ -63,7 +63,10 @@ export function handleArmRequest(
       error: { code: 'SubscriptionNotFound', message: `The subscription '${subscriptionId}' could not be found.` },
     });
   }
-  if (subscription.tenantId.toLowerCase() !== auth.claims.tid.toLowerCase()) {
+  if (
+    subscription.tenantId.toLowerCase() !== auth.claims.tid.toLowerCase() &&
+    !state.isDelegatedTo(subscription.subscriptionId, auth.claims.tid)
+  ) {
     // The customer granted a role to a principal of another tenant (the provider's managed identity):
     // the assignment names an object id the customer's tenant cannot resolve, so authorization fails for it.
     if (state.listRoleAssignments(operation.scope).some((a) => a.principalId.toLowerCase() === auth.claims.oid.toLowerCase())) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildEntraError, type EntraErrorCode } from './build-entra-error';
+import { checkCertificateAssertion, namesCertificate } from './check-certificate-assertion';
 import { readRequestBody } from './read-request-body';
 import { ACCESS_TOKEN_LIFETIME_SECONDS, type SandboxContext } from './sandbox-context';
 import type { SandboxApp } from './sandbox-state';
@@ -73,7 +74,10 @@ function issueClientCredentialsToken(
     if (!match) return fail(7000215, app);
     if (match.expiresAt.getTime() <= state.now().getTime()) return fail(7000222, app);
   } else if (assertion !== null && form.get('client_assertion_type') === JWT_BEARER) {
-    const code = checkFederatedAssertion(context, app, assertion);
+    // Sandbox-signed tokens (managed identity exchange tokens) also carry an x5t: tell them apart by kid.
+    const code = namesCertificate(assertion) && !isSandboxToken(context, assertion)
+      ? checkCertificateAssertion(app, assertion, tokenEndpoints(context, tenantId), state.now())
+      : checkFederatedAssertion(context, app, assertion);
     if (code) return fail(code, app);
   } else {
     return fail(7000216, app);
@@ -120,6 +124,21 @@ function checkFederatedAssertion(
   );
   if (sameIssuer.length === 0) return 70021;
   return sameIssuer.some((c) => c.subject === sub) ? undefined : 700213;
+}
+
+/** The audiences a certificate assertion may name: this tenant's v2 and v1 token endpoints. */
+function tokenEndpoints(context: SandboxContext, tenantId: string): string[] {
+  const base = `${context.urls.authorityHost}/${tenantId}`;
+  return [`${base}/oauth2/v2.0/token`, `${base}/oauth2/token`];
+}
+
+function isSandboxToken(context: SandboxContext, assertion: string): boolean {
+  try {
+    const header = JSON.parse(Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: unknown };
+    return header.kid === context.signer.keyId;
+  } catch {
+    return false;
+  }
 }
 
 /** `https://management.azure.com/.default` -> `https://management.azure.com`. */

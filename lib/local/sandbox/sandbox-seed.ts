@@ -15,6 +15,28 @@ export interface SandboxSeed {
   readonly roleAssignments?: readonly SandboxRoleAssignmentSeed[];
   readonly resources?: readonly SandboxResourceSeed[];
   readonly vaultSecrets?: readonly SandboxVaultSecretSeed[];
+  /** Azure Lighthouse: customer subscriptions delegated to a principal in a managing tenant. */
+  readonly delegations?: readonly SandboxDelegationSeed[];
+}
+
+/**
+ * An Azure Lighthouse registration assignment: the customer's subscription (or a resource group in
+ * it) is projected into the managing tenant, so ARM accepts that tenant's tokens for it.
+ */
+export interface SandboxDelegationSeed {
+  /** `/subscriptions/{id}` or a resource group below it. */
+  readonly scope: string;
+  /** The provider's tenant. */
+  readonly managingTenantId: string;
+  /** Object id of the provider principal (e.g. the app's managed identity) in the managing tenant. */
+  readonly principalId: string;
+  readonly roleName: SandboxRoleName;
+}
+
+/** A certificate credential registered on an app (public part only, as uploaded to Entra). */
+export interface SandboxCertificateSeed {
+  /** `-----BEGIN CERTIFICATE-----` PEM. */
+  readonly certificatePem: string;
 }
 
 export interface SandboxTenantSeed {
@@ -41,6 +63,8 @@ export interface SandboxAppSeed {
   readonly secrets?: readonly SandboxClientSecretSeed[];
   /** Trusted external tokens (workload identity federation), checked for client assertions. */
   readonly federatedCredentials?: readonly SandboxFederatedCredentialSeed[];
+  /** Certificates whose private key signs the app's client assertions. */
+  readonly certificates?: readonly SandboxCertificateSeed[];
 }
 
 export interface SandboxFederatedCredentialSeed {

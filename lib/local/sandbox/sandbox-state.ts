@@ -1,8 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { AppError } from '../../errors/app-error';
 import type {
   SandboxAppSeed,
+  SandboxCertificateSeed,
   SandboxClientSecretSeed,
+  SandboxDelegationSeed,
   SandboxFederatedCredentialSeed,
   SandboxResourceSeed,
   SandboxRoleName,
@@ -37,7 +39,22 @@ export interface SandboxApp {
   deleted: boolean;
   readonly secrets: SandboxClientSecret[];
   readonly federatedCredentials: SandboxFederatedCredentialSeed[];
+  readonly certificates: SandboxCertificate[];
 }
+
+/** A registered certificate credential, indexed by the thumbprints a client assertion names. */
+export interface SandboxCertificate {
+  /** SHA-1 of the DER, base64url: the `x5t` header. */
+  readonly x5t: string;
+  /** SHA-256 of the DER, base64url: the `x5t#S256` header. */
+  readonly x5tS256: string;
+  readonly publicKey: KeyObject;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+/** A Lighthouse delegation (see SandboxDelegationSeed). */
+export type SandboxDelegation = SandboxDelegationSeed;
 
 /** Who a token was issued to, as the resource servers see it. */
 export interface SandboxPrincipal {
@@ -132,6 +149,7 @@ export class SandboxState {
   readonly #secrets = new Map<string, SandboxVaultSecretVersion[]>();
   readonly #deletedSecrets = new Map<string, SandboxDeletedSecret>();
   readonly #faults: { fault: SandboxFault; remaining: number }[] = [];
+  readonly #delegations: SandboxDelegation[] = [];
 
   constructor(seed: SandboxSeed = {}, now: () => Date = () => new Date()) {
     this.now = now;
@@ -150,6 +168,7 @@ export class SandboxState {
       this.assignRole(assignment.principalId, assignment.scope, assignment.roleName);
     for (const resource of seed.resources ?? []) this.putResource(resource);
     for (const secret of seed.vaultSecrets ?? []) this.setVaultSecret(secret.name, secret.value, secret);
+    for (const delegation of seed.delegations ?? []) this.delegate(delegation);
   }
 
   // ----- tenants and subscriptions -----
@@ -205,10 +224,34 @@ export class SandboxState {
       deleted: false,
       secrets: [],
       federatedCredentials: [...(seed.federatedCredentials ?? [])],
+      certificates: [],
     };
     this.#apps.set(appKey(seed.tenantId, seed.clientId), app);
     for (const secret of seed.secrets ?? []) this.addClientSecret(seed.tenantId, seed.clientId, secret);
+    for (const certificate of seed.certificates ?? []) this.addCertificate(seed.tenantId, seed.clientId, certificate);
     return app;
+  }
+
+  /** Registers a certificate credential (public part) on an app, as `New-AzADAppCredential -CertValue` does. */
+  addCertificate(tenantId: string, clientId: string, seed: SandboxCertificateSeed): SandboxCertificate {
+    const x509 = new X509Certificate(seed.certificatePem);
+    const certificate: SandboxCertificate = {
+      x5t: createHash('sha1').update(x509.raw).digest('base64url'),
+      x5tS256: createHash('sha256').update(x509.raw).digest('base64url'),
+      publicKey: x509.publicKey,
+      notBefore: new Date(x509.validFrom),
+      notAfter: new Date(x509.validTo),
+    };
+    this.#requireApp(tenantId, clientId).certificates.push(certificate);
+    return certificate;
+  }
+
+  /** Removes every certificate credential of an app (the assertion then names an unknown key). */
+  removeCertificates(tenantId: string, clientId: string): number {
+    const certificates = this.#requireApp(tenantId, clientId).certificates;
+    const count = certificates.length;
+    certificates.length = 0;
+    return count;
   }
 
   /** Adds a client secret to an app; returns it (its value is what the customer shares). */
@@ -305,10 +348,50 @@ export class SandboxState {
   hasRole(principal: SandboxPrincipal, scope: string, roles: readonly SandboxRoleName[]): boolean {
     const subscriptionId = subscriptionOf(scope);
     const owner = subscriptionId ? this.findSubscription(subscriptionId) : undefined;
-    if (!owner || !same(owner.tenantId, principal.tenantId)) return false;
+    if (!owner) return false;
+    if (!same(owner.tenantId, principal.tenantId)) {
+      // Lighthouse: a managing-tenant principal holds exactly the roles the delegation grants it.
+      return this.#delegations.some(
+        (d) =>
+          same(d.managingTenantId, principal.tenantId) &&
+          same(d.principalId, principal.objectId) &&
+          roles.includes(d.roleName) &&
+          coversScope(d.scope, scope) &&
+          this.findPrincipal(principal.tenantId, principal.objectId) !== undefined,
+      );
+    }
     if (!this.findPrincipal(principal.tenantId, principal.objectId)) return false;
     return this.#roleAssignments.some(
       (a) => same(a.principalId, principal.objectId) && roles.includes(a.roleName) && coversScope(a.scope, scope),
+    );
+  }
+
+  // ----- Azure Lighthouse -----
+
+  /** Delegates a customer scope to a principal of a managing tenant (a registration assignment). */
+  delegate(delegation: SandboxDelegationSeed): SandboxDelegation {
+    const created = { ...delegation, scope: trimScope(delegation.scope) };
+    this.#delegations.push(created);
+    return created;
+  }
+
+  /** Removes the delegations of `scope` (the customer revoking Lighthouse); returns how many. */
+  removeDelegation(scope: string, managingTenantId?: string): number {
+    let removed = 0;
+    for (let i = this.#delegations.length - 1; i >= 0; i--) {
+      const d = this.#delegations[i];
+      if (d && same(d.scope, trimScope(scope)) && (!managingTenantId || same(d.managingTenantId, managingTenantId))) {
+        this.#delegations.splice(i, 1);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** True when `tenantId` manages some scope of the subscription through Lighthouse. */
+  isDelegatedTo(subscriptionId: string, tenantId: string): boolean {
+    return this.#delegations.some(
+      (d) => same(subscriptionOf(d.scope) ?? '', subscriptionId) && same(d.managingTenantId, tenantId),
     );
   }
 
