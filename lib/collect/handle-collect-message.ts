@@ -4,13 +4,18 @@ import { isAppError } from '../errors/app-error';
 import { contextLogger } from '../logging/logger';
 import { collectCustomer } from './collect-customer';
 import { parseCollectMessage, type CollectMessage } from './collect-message';
+import { recordRunProgress } from './record-run-progress';
 
 /**
  * Queue handler. A malformed message is logged and dropped (retrying cannot fix it); a transient
  * failure throws so the host retries and finally poisons; a permanent customer failure is recorded
  * by the collector and returns normally, so it is not retried five times.
  */
-export async function handleCollectMessage(services: Services, input: unknown, context: InvocationContext): Promise<void> {
+export async function handleCollectMessage(
+  services: Services,
+  input: unknown,
+  context: InvocationContext,
+): Promise<void> {
   const log = contextLogger(context);
   let message: CollectMessage;
   try {
@@ -24,5 +29,15 @@ export async function handleCollectMessage(services: Services, input: unknown, c
     return;
   }
   await services.ensureStorage();
-  await collectCustomer(message, services, log);
+  const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+  const progress = recordRunProgress(services.runs, message, dequeueCount, services.now, log);
+  await progress.started();
+  let result: Awaited<ReturnType<typeof collectCustomer>>;
+  try {
+    result = await collectCustomer(message, services, log);
+  } catch (error) {
+    await progress.threw(error);
+    throw error;
+  }
+  await progress.finished(result);
 }

@@ -2,88 +2,87 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../app/create-services';
 import { customerIdSchema, resourceIdSchema } from '../customers/customer';
-import { AppError } from '../errors/app-error';
-import type { Datapoint } from '../metrics/datapoint';
+import { formatSeriesCsv } from '../query/format-series-csv';
+import { parseTimeInput } from '../query/parse-time-input';
+import { MAX_PAGE_POINTS, queryCustomerMetrics } from '../query/query-customer-metrics';
+import { ROLL_UP_GRAINS } from '../query/roll-up-points';
 import { parseInput } from './parse-input';
+import { readQueryList } from './read-query-list';
 
-/** Longest range one query may span. */
-export const MAX_QUERY_RANGE_DAYS = 31;
-/** Most datapoints one response may carry (across all series). */
-export const MAX_QUERY_POINTS = 20_000;
-const DEFAULT_RANGE_MS = 24 * 3600_000;
+/** Default range when `from` is absent: the 24 hours before `to`. */
+const DEFAULT_RANGE_MS = 24 * 3_600_000;
+/** The most resources or metrics one query may name. */
+const MAX_SELECTORS = 50;
 
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+/** A full ARM resource ID, or a resource name (its last segment) as ARM allows it. */
+export const resourceSelectorSchema = z.union([
+  resourceIdSchema,
+  z.string().regex(/^[A-Za-z0-9][-\w.()]{0,259}$/, 'must be a full ARM resource ID or a resource name'),
+]);
+
 const metricsQuery = z.object({
-  resource: resourceIdSchema.optional(),
-  metric: z.string().min(1).max(200).optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+  resource: z.array(resourceSelectorSchema).max(MAX_SELECTORS),
+  metric: z.array(z.string().min(1).max(200)).max(MAX_SELECTORS),
+  from: z.string().max(64).optional(),
+  to: z.string().max(64).optional(),
+  interval: z.enum(ROLL_UP_GRAINS).optional(),
+  format: z.enum(['json', 'csv']).optional(),
+  maxPoints: z.coerce.number().int().min(1).max(MAX_PAGE_POINTS).optional(),
+  continuationToken: z.string().max(1000).optional(),
 });
 
-interface Series {
-  resourceId: string;
-  metric: string;
-  unit?: string;
-  interval?: string;
-  points: Array<Omit<Datapoint, 'resourceId' | 'metric' | 'unit' | 'interval'>>;
-}
-
 /**
- * `GET /api/customers/{id}/metrics?resource&metric&from&to`: stored datapoints. Each series is read
- * with a partition-equality, row-range query; the series to read come from the customer's
- * configuration, so the table is never scanned.
+ * `GET /api/customers/{id}/metrics`: stored datapoints of several resources and metrics.
+ * Query: `resource` (repeatable; ARM ID or name), `metric` (repeatable or comma-separated),
+ * `from`/`to` (ISO 8601 or relative like `24h`, `7d`; default the last 24 h), `interval`
+ * (PT5M|PT1H|P1D roll-up with min/avg/max), `format=json|csv` (or `Accept: text/csv`),
+ * `maxPoints` (page size) and `continuationToken` (from the previous page).
  */
 export async function getCustomerMetrics(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const { id } = parseInput(z.object({ id: customerIdSchema }), request.params, 'Route');
-  const query = parseInput(metricsQuery, Object.fromEntries(request.query.entries()), 'Query');
-  const to = query.to ?? services.now();
-  const from = query.from ?? new Date(to.getTime() - DEFAULT_RANGE_MS);
-  if (from >= to) throw badRequest(`"from" (${from.toISOString()}) must be before "to" (${to.toISOString()})`);
-  if (to.getTime() - from.getTime() > MAX_QUERY_RANGE_DAYS * 24 * 3600_000) {
-    throw badRequest(`The range spans more than ${MAX_QUERY_RANGE_DAYS} days; narrow "from"/"to"`);
-  }
+  const query = parseInput(
+    metricsQuery,
+    {
+      ...Object.fromEntries(request.query.entries()),
+      resource: readQueryList(request.query, 'resource', false),
+      metric: readQueryList(request.query, 'metric'),
+    },
+    'Query',
+  );
+  const now = services.now();
+  const to = query.to ? parseTimeInput(query.to, now, 'to') : now;
+  // Relative times count back from now; only the default range counts back from "to".
+  const from = query.from ? parseTimeInput(query.from, now, 'from') : new Date(to.getTime() - DEFAULT_RANGE_MS);
   await services.ensureStorage();
   const customer = await services.registry.get(id);
-  const targets = customer.resources.filter(
-    (r) => !query.resource || r.resourceId.toLowerCase() === query.resource.toLowerCase(),
+  const page = await queryCustomerMetrics(
+    customer,
+    {
+      resources: query.resource,
+      metrics: query.metric,
+      from,
+      to,
+      ...(query.interval ? { interval: query.interval } : {}),
+      ...(query.maxPoints ? { maxPoints: query.maxPoints } : {}),
+      ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}),
+    },
+    services.metricsTable,
   );
-  if (query.resource && targets.length === 0) {
-    throw new AppError({ kind: 'notFound', code: 'ResourceNotConfigured', message: `Customer ${id} has no resource ${query.resource}` });
+  if (wantsCsv(query.format, request.headers.get('accept'))) {
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${id}-metrics.csv"`,
+        ...(page.continuationToken ? { 'x-continuation-token': page.continuationToken } : {}),
+      },
+      body: formatSeriesCsv(id, page.series),
+    };
   }
-  const wanted = targets.flatMap((t) =>
-    t.metrics.filter((m) => !query.metric || m.toLowerCase() === query.metric.toLowerCase()).map((metric) => ({ resourceId: t.resourceId, metric })),
-  );
-  if (query.metric && wanted.length === 0) {
-    throw new AppError({ kind: 'notFound', code: 'MetricNotConfigured', message: `No configured resource of ${id} collects metric "${query.metric}"` });
-  }
-  let budget = MAX_QUERY_POINTS;
-  const series: Series[] = [];
-  let truncated = false;
-  for (const { resourceId, metric } of wanted) {
-    const points = await services.metricsTable.query({ customerId: id, resourceId, metric, from, to, limit: budget + 1 });
-    if (points.length > budget) truncated = true;
-    const kept = points.slice(0, budget);
-    budget -= kept.length;
-    series.push(toSeries(resourceId, metric, kept));
-    if (budget <= 0) break;
-  }
-  return {
-    status: 200,
-    jsonBody: { customerId: id, from: from.toISOString(), to: to.toISOString(), truncated, series },
-  };
+  return { status: 200, jsonBody: page };
 }
 
-function toSeries(resourceId: string, metric: string, points: Datapoint[]): Series {
-  const first = points[0];
-  return {
-    resourceId,
-    metric,
-    ...(first?.unit ? { unit: first.unit } : {}),
-    ...(first?.interval ? { interval: first.interval } : {}),
-    points: points.map(({ resourceId: _r, metric: _m, unit: _u, interval: _i, ...rest }) => rest),
-  };
-}
-
-function badRequest(message: string): AppError {
-  return new AppError({ kind: 'validation', code: 'InvalidRequest', message });
+function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | null): boolean {
+  if (format) return format === 'csv';
+  return /\btext\/csv\b/i.test(accept ?? '');
 }

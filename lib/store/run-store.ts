@@ -25,7 +25,12 @@ export interface RunRecord {
   readonly errorMessage?: string;
 }
 
-type RunEntity = Omit<RunRecord, 'runId' | 'customerId'> & { partitionKey: string; rowKey: string; runId: string; customerId: string };
+type RunEntity = Omit<RunRecord, 'runId' | 'customerId'> & {
+  partitionKey: string;
+  rowKey: string;
+  runId: string;
+  customerId: string;
+};
 type WindowClaimEntity = { partitionKey: string; rowKey: string; runId: string };
 
 /** Largest JS timestamp we invert for newest-first keys (year 2286). */
@@ -57,7 +62,8 @@ export class RunStore {
   async get(runId: string): Promise<RunRecord[]> {
     const filter = odata`PartitionKey eq ${runPartition(runId)}`;
     const runs: RunRecord[] = [];
-    for await (const entity of this.table.listEntities<RunEntity>({ queryOptions: { filter } })) runs.push(fromEntity(entity));
+    for await (const entity of this.table.listEntities<RunEntity>({ queryOptions: { filter } }))
+      runs.push(fromEntity(entity));
     return runs;
   }
 
@@ -87,7 +93,11 @@ export class RunStore {
    * Conditional writes (create, or replace with the ETag just read) make two concurrent requests
    * agree on one owner. @returns the owning run id and whether it is the one proposed.
    */
-  async claimWindow(customerId: string, windowStart: string, runId: string): Promise<{ runId: string; claimed: boolean }> {
+  async claimWindow(
+    customerId: string,
+    windowStart: string,
+    runId: string,
+  ): Promise<{ runId: string; claimed: boolean }> {
     const key = { partitionKey: `window~${customerId}`, rowKey: compactInstant(windowStart) };
     for (let attempt = 0; attempt < 5; attempt++) {
       let existing: (WindowClaimEntity & { etag: string }) | undefined;

@@ -1,0 +1,71 @@
+import { ensureError, isAppError } from '../errors/app-error';
+import type { Logger } from '../logging/logger';
+import type { RunStore } from '../store/run-store';
+import type { CollectResult } from './collect-customer';
+import type { CollectMessage } from './collect-message';
+
+/** host.json `extensions.queues.maxDequeueCount`: after this many failed attempts the message is poisoned. */
+export const MAX_DEQUEUE_COUNT = 5;
+
+export interface RunProgress {
+  started(): Promise<void>;
+  finished(result: CollectResult): Promise<void>;
+  /** A thrown failure: the host retries (`retrying`) until the last attempt (`failed`). */
+  threw(error: unknown): Promise<void>;
+}
+
+/**
+ * Records a worker attempt in the runs store. Progress is bookkeeping for ops: a failure to write it is
+ * logged and never fails (or retries) a collection.
+ */
+export function recordRunProgress(
+  runs: RunStore,
+  message: CollectMessage,
+  dequeueCount: number,
+  now: () => Date,
+  log: Logger,
+): RunProgress {
+  const base = {
+    runId: message.runId,
+    customerId: message.customerId,
+    trigger: message.trigger,
+    windowStart: message.windowStart,
+    windowEnd: message.windowEnd,
+  };
+  const attempts = Math.max(1, dequeueCount);
+  const write = async (fields: Parameters<RunStore['record']>[0]): Promise<void> => {
+    try {
+      await runs.record(fields);
+    } catch (error) {
+      log.warn(`Could not record run progress: ${ensureError(error).message}`, {
+        runId: message.runId,
+        customerId: message.customerId,
+        code: 'RunProgressNotRecorded',
+      });
+    }
+  };
+  return {
+    started: () =>
+      write({ ...base, status: 'running', startedAt: now().toISOString(), updatedAt: now().toISOString(), attempts }),
+    finished: (result) =>
+      write({
+        ...base,
+        status: result.outcome === 'ok' ? 'succeeded' : result.outcome,
+        finishedAt: now().toISOString(),
+        updatedAt: now().toISOString(),
+        datapointsWritten: result.datapointsWritten,
+        ...(result.diagnosis ? { errorCode: result.diagnosis.code, errorMessage: result.diagnosis.cause } : {}),
+      }),
+    threw: (error) => {
+      const last = attempts >= MAX_DEQUEUE_COUNT;
+      return write({
+        ...base,
+        status: last ? 'failed' : 'retrying',
+        updatedAt: now().toISOString(),
+        ...(last ? { finishedAt: now().toISOString() } : {}),
+        errorCode: isAppError(error) ? error.code : 'InternalError',
+        errorMessage: isAppError(error) ? error.message : 'Unexpected error; see the function logs',
+      });
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { Customer } from '../customers/customer';
+import { AppError } from '../errors/app-error';
+
+export interface SeriesSelector {
+  /** Full ARM resource IDs or resource names (the ID's last segment); none: every configured resource. */
+  readonly resources?: readonly string[];
+  /** Metric names; none: every configured metric. */
+  readonly metrics?: readonly string[];
+}
+
+export interface SelectedSeries {
+  readonly resourceId: string;
+  readonly metric: string;
+  /** The interval the series is collected at. */
+  readonly interval: string;
+}
+
+/**
+ * The series a query reads, from the customer's configuration (so storage is never scanned).
+ * Matching is case-insensitive, as ARM IDs and metric names are. Naming a resource or metric the
+ * customer does not collect is a 404 that says which, not an empty answer.
+ */
+export function selectSeries(customer: Customer, selector: SeriesSelector): SelectedSeries[] {
+  const resources = selector.resources ?? [];
+  const metrics = (selector.metrics ?? []).map((m) => m.toLowerCase());
+  for (const wanted of resources) {
+    if (!customer.resources.some((r) => matchesResource(r.resourceId, wanted))) {
+      throw new AppError({
+        kind: 'notFound',
+        code: 'ResourceNotConfigured',
+        message: `Customer ${customer.id} has no resource "${wanted}"`,
+      });
+    }
+  }
+  const targets = customer.resources.filter(
+    (r) => resources.length === 0 || resources.some((wanted) => matchesResource(r.resourceId, wanted)),
+  );
+  const selected = targets.flatMap((t) =>
+    t.metrics
+      .filter((m) => metrics.length === 0 || metrics.includes(m.toLowerCase()))
+      .map((metric) => ({ resourceId: t.resourceId, metric, interval: t.interval })),
+  );
+  for (const metric of selector.metrics ?? []) {
+    if (!selected.some((s) => s.metric.toLowerCase() === metric.toLowerCase())) {
+      throw new AppError({
+        kind: 'notFound',
+        code: 'MetricNotConfigured',
+        message: `No selected resource of ${customer.id} collects metric "${metric}"`,
+      });
+    }
+  }
+  return selected;
+}
+
+function matchesResource(resourceId: string, wanted: string): boolean {
+  const id = resourceId.toLowerCase();
+  const w = wanted.toLowerCase();
+  return w.startsWith('/') ? id === w : id.split('/').pop() === w;
+}
