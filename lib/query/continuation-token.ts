@@ -2,16 +2,23 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error';
 
-/** Where the next page starts: the series (by position in the query's series list) and the instant. */
+/**
+ * Where the next page starts: the series (by position in the query's series list) and the instant,
+ * plus the query's absolute range — relative times (`24h`) move with the clock, the pages must not.
+ */
 export interface PagePosition {
   readonly series: number;
   readonly from: string;
+  readonly rangeFrom: string;
+  readonly rangeTo: string;
 }
 
 const tokenSchema = z.object({
   v: z.literal(1),
   s: z.number().int().min(0).max(100_000),
   f: z.iso.datetime(),
+  a: z.iso.datetime(),
+  b: z.iso.datetime(),
   q: z.string().length(16),
 });
 
@@ -21,9 +28,16 @@ const tokenSchema = z.object({
  * silently returning the wrong page.
  */
 export function encodeContinuationToken(position: PagePosition, queryFingerprint: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: position.series, f: position.from, q: queryFingerprint })).toString(
-    'base64url',
-  );
+  return Buffer.from(
+    JSON.stringify({
+      v: 1,
+      s: position.series,
+      f: position.from,
+      a: position.rangeFrom,
+      b: position.rangeTo,
+      q: queryFingerprint,
+    }),
+  ).toString('base64url');
 }
 
 /** Decodes a token; a malformed one or one from another query is a 400 (validation AppError). */
@@ -38,7 +52,7 @@ export function decodeContinuationToken(token: string, queryFingerprint: string)
   if (!result.success) throw invalidToken('is malformed');
   if (result.data.q !== queryFingerprint)
     throw invalidToken('belongs to a different query; repeat the same parameters');
-  return { series: result.data.s, from: result.data.f };
+  return { series: result.data.s, from: result.data.f, rangeFrom: result.data.a, rangeTo: result.data.b };
 }
 
 /** A short, stable fingerprint of the query parameters that shape the result. */

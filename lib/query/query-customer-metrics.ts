@@ -83,17 +83,30 @@ export async function queryCustomerMetrics(
   const fingerprint = fingerprintQuery([
     customer.id,
     wanted.map((w) => [w.resourceId.toLowerCase(), w.metric]),
-    query.from.toISOString(),
-    query.to.toISOString(),
     query.interval ?? null,
     pageSize,
   ]);
   const start: PagePosition = query.continuationToken
     ? decodeContinuationToken(query.continuationToken, fingerprint)
-    : { series: 0, from: query.from.toISOString() };
-  if (start.series >= wanted.length || Date.parse(start.from) < query.from.getTime()) {
+    : {
+        series: 0,
+        from: query.from.toISOString(),
+        rangeFrom: query.from.toISOString(),
+        rangeTo: query.to.toISOString(),
+      };
+  // Later pages keep the first page's absolute range, whatever "24h" means by now.
+  const rangeFrom = new Date(start.rangeFrom);
+  const rangeTo = new Date(start.rangeTo);
+  checkRange(rangeFrom, rangeTo);
+  if (start.series >= wanted.length || Date.parse(start.from) < rangeFrom.getTime()) {
     throw badRequest('InvalidContinuationToken', 'continuationToken is outside this query');
   }
+  const position = (series: number, from: string): PagePosition => ({
+    series,
+    from,
+    rangeFrom: start.rangeFrom,
+    rangeTo: start.rangeTo,
+  });
 
   let remaining = pageSize;
   const series: QuerySeries[] = [];
@@ -101,16 +114,16 @@ export async function queryCustomerMetrics(
   for (let i = start.series; i < wanted.length; i++) {
     const target = wanted[i]!;
     if (remaining === 0) {
-      next = { series: i, from: query.from.toISOString() };
+      next = position(i, start.rangeFrom);
       break;
     }
-    const from = i === start.series ? new Date(start.from) : query.from;
+    const from = i === start.series ? new Date(start.from) : rangeFrom;
     const stored = await metricsTable.query({
       customerId: customer.id,
       resourceId: target.resourceId,
       metric: target.metric,
       from,
-      to: query.to,
+      to: rangeTo,
       // Raw reads stop one past the page; roll-ups need every point of the buckets they return.
       ...(query.interval ? {} : { limit: remaining + 1 }),
     });
@@ -129,14 +142,14 @@ export async function queryCustomerMetrics(
     });
     const overflow = all[points.length];
     if (overflow) {
-      next = { series: i, from: overflow.timestamp };
+      next = position(i, overflow.timestamp);
       break;
     }
   }
   return {
     customerId: customer.id,
-    from: query.from.toISOString(),
-    to: query.to.toISOString(),
+    from: start.rangeFrom,
+    to: start.rangeTo,
     ...(query.interval ? { interval: query.interval } : {}),
     series,
     ...(next ? { continuationToken: encodeContinuationToken(next, fingerprint) } : {}),

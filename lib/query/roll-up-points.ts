@@ -1,5 +1,3 @@
-import type { Datapoint } from '../metrics/datapoint';
-
 /** The read-side roll-up grains: what dashboards and spreadsheets need, nothing finer than storage. */
 export const ROLL_UP_GRAINS = ['PT5M', 'PT1H', 'P1D'] as const;
 export type RollUpGrain = (typeof ROLL_UP_GRAINS)[number];
