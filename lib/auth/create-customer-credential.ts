@@ -48,8 +48,9 @@ export function createCustomerCredential(
       );
     case 'federatedIdentity':
       return new ClientAssertionCredential(customer.tenantId, customer.clientId, sources.exchangeAssertion, options);
+    // Lighthouse: the home-tenant token is right for delegated subscriptions. managedIdentity: the same
+    // token used directly, which another tenant cannot resolve (diagnosis explains it).
     case 'lighthouse':
-    // The managed identity directly: a token from the home tenant, which another tenant cannot resolve.
     case 'managedIdentity':
       return sources.appIdentity;
     default:

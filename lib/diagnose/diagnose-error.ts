@@ -129,6 +129,10 @@ function classify(facts: ErrorFacts, stage: Stage, context: DiagnosisContext): {
     const extra = authz ? { clientId: authz[1], objectId: authz[2], action: authz[3], scope: authz[4] } : {};
     return { code: viaManagedIdentity ? 'ManagedIdentityNotInCustomerTenant' : 'AuthorizationFailed', extra };
   }
+  // Lighthouse: the home-tenant token is right; ARM refuses it only when no delegation covers the subscription.
+  if (facts.code === 'InvalidAuthenticationTokenTenant' && context.authMode === 'lighthouse') {
+    return { code: 'LighthouseDelegationMissing', extra: {} };
+  }
   if (facts.code === 'InvalidAuthenticationTokenTenant') {
     const expected = WRONG_TENANT.exec(facts.message)?.[1];
     return {

@@ -303,6 +303,56 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     docs: 'https://learn.microsoft.com/entra/fundamentals/how-to-find-tenant',
   },
   {
+    code: 'AADSTS700027',
+    title: 'Certificate assertion rejected',
+    who: 'customer',
+    retryable: false,
+    cause: (c) =>
+      `Entra ID in tenant ${id(c.tenantId, 'tenant-id')} rejected the certificate-signed assertion of app ${id(c.clientId, 'client-id')}: ` +
+      'the certificate in Key Vault is not (or no longer) registered on the app, has expired, or the PEM holds a different key.',
+    fix: (c) =>
+      `The customer uploads the public certificate to app ${id(c.clientId, 'client-id')} (or sends a new one); the provider stores the ` +
+      `PEM with its private key as Key Vault secret ${id(c.secretName, 'secret-name')}.`,
+    commands: (c) => ({
+      powershell:
+        `# Customer, in tenant ${id(c.tenantId, 'tenant-id')}:\n` +
+        `New-AzADAppCredential -ApplicationId ${id(c.clientId, 'client-id')} -CertValue ([Convert]::ToBase64String((Get-PfxCertificate ./collector.cer).RawData))\n` +
+        `# Provider: ctc customers rotate-secret ${id(c.customerId, 'customer')} --certificate-file collector.pem`,
+      azCli:
+        `az ad app credential reset --id ${id(c.clientId, 'client-id')} --cert @collector.cer --append\n` +
+        `# Provider: az keyvault secret set --vault-name ${vaultName(c.keyVaultUrl)} --name ${id(c.secretName, 'secret-name')} --file collector.pem --encoding utf-8 --content-type application/x-pem-file`,
+    }),
+    docs: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes#aadsts700027',
+  },
+  {
+    code: 'AADSTS700024',
+    title: 'Client assertion outside its valid time range',
+    who: 'provider',
+    retryable: false,
+    cause: () =>
+      "Entra ID refused the client assertion because its time window (nbf/exp) does not include Entra's current time: the clock of the collector's host is off.",
+    fix: () =>
+      'Check the clock of the host running the collector (NTP); on Azure Functions this does not happen, so it is a local problem.',
+    docs: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes#aadsts700024',
+  },
+  {
+    code: 'LighthouseDelegationMissing',
+    title: "The customer's subscription is not delegated to the provider (Azure Lighthouse)",
+    who: 'customer',
+    retryable: false,
+    cause: (c) =>
+      `Customer ${id(c.customerId, 'customer')} uses Azure Lighthouse, but ARM does not accept the provider's token for ${id(c.scope, 'the resource')}: ` +
+      'the subscription was never delegated to the provider tenant, or the customer removed the delegation.',
+    fix: (c) =>
+      `The customer deploys (again) the Lighthouse template from infra/customer/lighthouse on subscription ${subscriptionScope(c.scope)}; ` +
+      "it grants Reader and Monitoring Reader to the provider's managed identity.",
+    commands: (c) => ({
+      powershell: `New-AzSubscriptionDeployment -Location westeurope -TemplateFile lighthouse-delegation.json -TemplateParameterFile lighthouse-delegation.parameters.json  # in ${subscriptionScope(c.scope)}`,
+      azCli: `az deployment sub create --location westeurope --template-file lighthouse-delegation.json --parameters @lighthouse-delegation.parameters.json  # in ${subscriptionScope(c.scope)}`,
+    }),
+    docs: 'https://learn.microsoft.com/azure/lighthouse/how-to/onboard-customer',
+  },
+  {
     code: 'MetricsBatchUnauthorized',
     title: 'The metrics batch API needs Monitoring Reader on the subscription',
     who: 'customer',

@@ -65,7 +65,7 @@ describe('buildDemoScenario', () => {
 
   it('describes valid customers with stable ids and fresh random secrets', () => {
     expect(scenario.customers.map((c) => customerSchema.parse(c).id)).toEqual(
-      expect.arrayContaining(['contoso', 'fabrikam', 'northwind', 'tailspin']),
+      expect.arrayContaining(['contoso', 'fabrikam', 'northwind', 'tailspin', 'adatum', 'litware', 'wingtip']),
     );
     const again = buildDemoScenario();
     expect(again.customers).toEqual(scenario.customers);
@@ -74,6 +74,8 @@ describe('buildDemoScenario', () => {
       'customer-contoso-secret',
       'customer-fabrikam-secret',
       'customer-northwind-secret',
+      // wingtip's certificate (PEM with key); adatum and litware are secretless.
+      'customer-wingtip-secret',
     ]);
   });
 
