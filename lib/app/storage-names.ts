@@ -5,6 +5,10 @@ export const CUSTOMER_STATUS_TABLE = 'customerstatus';
 export const METRICS_TABLE = 'metrics';
 /** Progress of collection runs (scheduled and on-demand), for `GET /api/runs/{runId}` and the dashboard. */
 export const RUNS_TABLE = 'runs';
+/** Health state per customer (healthy/degraded/failing/stale, secret expiry), for `GET /api/health`. */
+export const CUSTOMER_HEALTH_TABLE = 'customerhealth';
+/** Every call made into a customer's tenant, for `GET /api/customers/{id}/audit`. */
+export const AUDIT_TABLE = 'audit';
 export const SNAPSHOTS_CONTAINER = 'snapshots';
 /** The host storage connection (app setting prefix) every binding uses. */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
