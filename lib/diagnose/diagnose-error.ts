@@ -1,9 +1,4 @@
-import {
-  findCatalogueEntry,
-  type Actor,
-  type DiagnosisContext,
-  type Stage,
-} from './diagnosis-catalogue';
+import { findCatalogueEntry, type Actor, type DiagnosisContext, type Stage } from './diagnosis-catalogue';
 import { redactSecrets } from './redact-secrets';
 
 /** A failure explained: what happened, whose move it is, and how to fix it. */
@@ -104,7 +99,12 @@ interface ErrorFacts {
 
 function readErrorFacts(error: unknown): ErrorFacts {
   if (!(error instanceof Error)) return { message: String(error) };
-  const record = error as Error & { code?: unknown; statusCode?: unknown; cause?: unknown; request?: { url?: unknown } };
+  const record = error as Error & {
+    code?: unknown;
+    statusCode?: unknown;
+    cause?: unknown;
+    request?: { url?: unknown };
+  };
   const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
   const url = typeof record.request?.url === 'string' ? record.request.url : undefined;
   const code = typeof record.code === 'string' ? record.code : typeof causeCode === 'string' ? causeCode : undefined;
@@ -117,7 +117,11 @@ function readErrorFacts(error: unknown): ErrorFacts {
   };
 }
 
-function classify(facts: ErrorFacts, stage: Stage, context: DiagnosisContext): { code: string; extra: DiagnosisContext } {
+function classify(
+  facts: ErrorFacts,
+  stage: Stage,
+  context: DiagnosisContext,
+): { code: string; extra: DiagnosisContext } {
   const aadsts = /AADSTS(\d+)/.exec(facts.message);
   if (aadsts) return { code: `AADSTS${aadsts[1]}`, extra: {} };
 
@@ -166,10 +170,12 @@ function classify(facts: ErrorFacts, stage: Stage, context: DiagnosisContext): {
 function isNetworkFailure(facts: ErrorFacts): boolean {
   if (facts.code && NETWORK_CODES.has(facts.code)) return true;
   if (facts.name === 'AbortError' || facts.name === 'TimeoutError') return true;
+  // MSAL reports an unreachable authority only as endpoints_resolution_error. An unknown tenant gives the
+  // same error, but acquireCustomerToken has already turned that into AADSTS90002 by probing the metadata.
+  if (/endpoints_resolution_error/.test(facts.message)) return true;
   return facts.code === 'REQUEST_SEND_ERROR' || /socket hang up|network|timed? ?out/i.test(facts.message);
 }
 
 function isAppErrorFacts(facts: ErrorFacts): facts is ErrorFacts & { code: string } {
   return facts.name === 'AppError' && facts.code !== undefined;
 }
-

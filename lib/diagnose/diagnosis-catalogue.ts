@@ -48,7 +48,11 @@ const subscriptionScope = (scope: string | undefined): string => {
   const match = scope ? /^\/subscriptions\/[^/]+/i.exec(scope) : null;
   return match ? match[0] : '/subscriptions/<subscription-id>';
 };
-const vaultName = (url: string | undefined): string => (url ? new URL(url).hostname.split('.')[0] ?? url : '<vault-name>');
+/** `kv-ctc` from `https://kv-ctc.vault.azure.net`; a vault reached by IP (the local sandbox) has no name in its URL. */
+const vaultName = (url: string | undefined): string => {
+  const host = url ? new URL(url).hostname : '';
+  return host && !/^[\d.]+$|^\[/.test(host) ? (host.split('.')[0] ?? host) : '<vault-name>';
+};
 
 const newSecretCommands = (c: DiagnosisContext) => ({
   powershell:
@@ -390,8 +394,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     cause: () => 'Azure answered with a server error (5xx).',
     fix: () => 'Nothing to do: the run is retried.',
     commands: () => ({
-      powershell: "Search-AzGraph -Query \"servicehealthresources | where properties.Status == 'Active'\"",
-      azCli: "az graph query -q \"servicehealthresources | where properties.Status == 'Active'\"",
+      powershell: 'Search-AzGraph -Query "servicehealthresources | where properties.Status == \'Active\'"',
+      azCli: 'az graph query -q "servicehealthresources | where properties.Status == \'Active\'"',
     }),
     docs: 'https://azure.status.microsoft/',
   },
@@ -403,8 +407,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     cause: () => 'The call did not reach Azure or timed out (DNS, TCP, TLS or proxy).',
     fix: () => 'Check outbound connectivity of the function app (VNet, firewall, DNS); the run is retried.',
     commands: () => ({
-      powershell: 'Test-NetConnection login.microsoftonline.com -Port 443; Test-NetConnection management.azure.com -Port 443',
-      azCli: 'curl -sS -o /dev/null -w "%{http_code}\n" https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+      powershell:
+        'Test-NetConnection login.microsoftonline.com -Port 443; Test-NetConnection management.azure.com -Port 443',
+      azCli:
+        'curl -sS -o /dev/null -w "%{http_code}\n" https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
     }),
     docs: 'https://learn.microsoft.com/azure/azure-functions/functions-networking-options',
   },

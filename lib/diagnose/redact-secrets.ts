@@ -3,7 +3,8 @@ export const REDACTED = '[redacted]';
 
 // JWTs (access tokens, client assertions) and `client_secret=`/`"value":"..."` style pairs.
 const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}\b/g;
-const SECRET_PAIRS = /\b(client_secret|client_assertion|access_token|refresh_token|password|AccountKey|sig)=([^&\s;"']+)/gi;
+const SECRET_PAIRS =
+  /\b(client_secret|client_assertion|access_token|refresh_token|password|AccountKey|sig)=([^&\s;"']+)/gi;
 
 /**
  * Removes known secret values and anything shaped like a token or a credential pair from `text`.

@@ -3,13 +3,22 @@ import { acquireCustomerToken } from '../auth/acquire-customer-token';
 import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
 import type { CustomerSecret } from '../auth/customer-secret-reader';
 import { mapWithConcurrency } from '../batching/map-with-concurrency';
-import type { Customer } from '../customers/customer';
-import { closedWindow } from '../collect/closed-window';
+import type { Customer, ResourceTarget } from '../customers/customer';
+import { closedWindow, type TimeWindow } from '../collect/closed-window';
 import type { CollectDependencies } from '../collect/collect-customer';
+import { AppError } from '../errors/app-error';
 import { readResourceMetrics } from '../metrics/read-resource-metrics';
-import { readResourceState } from '../resources/read-resource-state';
+import type { ArmClients } from '../resources/arm-clients';
+import { readResourceState, type ResourceState } from '../resources/read-resource-state';
+import { checkMetricDefinitions } from './check-metric-definitions';
 import { diagnoseError, type Diagnosis } from './diagnose-error';
 import type { DiagnosisContext, Stage } from './diagnosis-catalogue';
+
+/**
+ * The whole test run must answer well inside the platform's 230 s HTTP limit. Resource checks that
+ * would start after this budget are reported as not checked rather than letting the request be cut.
+ */
+export const TEST_RUN_BUDGET_MS = 120_000;
 
 export interface StageResult {
   readonly stage: Stage;
@@ -18,29 +27,48 @@ export interface StageResult {
   /** What was checked, in a few words. */
   readonly detail: string;
   readonly diagnosis?: Diagnosis;
-  readonly resources?: ReadonlyArray<{
-    readonly resourceId: string;
-    readonly ok: boolean;
-    readonly state?: string;
-    readonly sku?: string;
+}
+
+/** The verdict on one configured resource. */
+export interface ResourceCheck {
+  readonly resourceId: string;
+  /** `ready`: readable and every configured metric defined and readable; `notChecked`: time budget used up. */
+  readonly verdict: 'ready' | 'problem' | 'notChecked';
+  /** One line for people, e.g. `readable (Active, F64); 2/2 metrics defined; 24 datapoints`. */
+  readonly summary: string;
+  readonly readable?: boolean;
+  readonly state?: string;
+  readonly sku?: string;
+  readonly metrics?: {
+    readonly configured: readonly string[];
+    /** Configured names the resource type does not define (from the metric definitions API). */
+    readonly missing: readonly string[];
+    /** Datapoints read for the last closed hour, when the read was tried. */
     readonly datapoints?: number;
-    readonly diagnosis?: Diagnosis;
-  }>;
+  };
+  readonly durationMs: number;
+  readonly diagnosis?: Diagnosis;
 }
 
 export interface ConnectionTestReport {
   readonly customerId: string;
+  readonly authMode: string;
   readonly ok: boolean;
   /** `ready to collect`, or `N problems, customer must act on M`. */
   readonly verdict: string;
+  readonly problems: number;
+  readonly customerMustAct: number;
   readonly durationMs: number;
   readonly stages: readonly StageResult[];
+  readonly resources: readonly ResourceCheck[];
 }
 
 /**
- * The on-demand test run: Key Vault read → token in the customer's tenant → ARM read → metrics read,
- * each stage timed and, when it fails, explained. It uses a fresh credential (never the worker's cached
- * token) so it proves the secret works now, and it reads the last closed hour only.
+ * The on-demand test run: Key Vault read → token in the customer's tenant → every configured resource
+ * (state readable? configured metric names defined for its type? last closed hour readable?), each
+ * stage and resource timed and, when it fails, explained. It uses a fresh credential (never the
+ * worker's cached token) so it proves access works now. Resources are checked with bounded
+ * concurrency, every call has a timeout, and the run stops starting checks after TEST_RUN_BUDGET_MS.
  */
 export async function runConnectionTest(customer: Customer, deps: CollectDependencies): Promise<ConnectionTestReport> {
   const started = performance.now();
@@ -52,23 +80,27 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
     keyVaultUrl: deps.settings.keyVaultUrl,
     authMode: customer.authMode,
   };
-  const timeout = () => AbortSignal.timeout(deps.settings.httpTimeoutMs);
+  const budget = AbortSignal.timeout(TEST_RUN_BUDGET_MS);
+  // Each call gets its own timeout, and none outlives the run's budget.
+  const callSignal = (): AbortSignal => AbortSignal.any([AbortSignal.timeout(deps.settings.httpTimeoutMs), budget]);
   const stages: StageResult[] = [];
-  const finish = (): ConnectionTestReport => summarize(customer.id, stages, performance.now() - started);
+  let resources: ResourceCheck[] = [];
+  const finish = (): ConnectionTestReport => summarize(customer, stages, resources, performance.now() - started);
 
   let secret: CustomerSecret | undefined;
   // Secretless modes (federated identity, Lighthouse) keep nothing in Key Vault: no stage to run.
   if (needsKeyVaultSecret(customer.authMode)) {
     const keyVault = await timed(async () => {
       deps.secrets.forget(customer.secretName);
-      secret = await deps.secrets.read(customer.secretName, timeout());
+      secret = await deps.secrets.read(customer.secretName, callSignal());
     });
     stages.push({
       stage: 'keyVault',
       ok: keyVault.ok,
       durationMs: keyVault.ms,
       detail:
-        `read secret ${customer.secretName}` + (secret?.expiresOn ? ` (expires ${secret.expiresOn.toISOString()})` : ''),
+        `read secret ${customer.secretName}` +
+        (secret?.expiresOn ? ` (expires ${secret.expiresOn.toISOString()})` : ''),
       ...(keyVault.ok ? {} : { diagnosis: diagnoseError(keyVault.error, 'keyVault', context) }),
     });
     if (!secret) return finish();
@@ -80,7 +112,13 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
     credential = deps.credentials.create(customer, secret);
   } catch (error) {
     // A certificate secret that is not a PEM with a key fails here, before any request.
-    stages.push({ stage: 'token', ok: false, durationMs: 0, detail: `credential for ${customer.authMode}`, diagnosis: diagnoseError(error, 'token', context, [secretValue]) });
+    stages.push({
+      stage: 'token',
+      ok: false,
+      durationMs: 0,
+      detail: `credential for ${customer.authMode}`,
+      diagnosis: diagnoseError(error, 'token', context, [secretValue]),
+    });
     return finish();
   }
   const { armScope, authorityHost, httpTimeoutMs } = deps.settings;
@@ -94,63 +132,129 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
     detail:
       customer.authMode === 'lighthouse'
         ? `token for ${deps.settings.armScope} from the provider's tenant (Lighthouse delegation of ${customer.tenantId})`
-        : `token for ${deps.settings.armScope} from tenant ${customer.tenantId} (${customer.authMode})`,
+        : customer.authMode === 'managedIdentity'
+          ? `token for ${deps.settings.armScope} from the provider's tenant (its managed identity, used directly)`
+          : `token for ${deps.settings.armScope} from tenant ${customer.tenantId} (${customer.authMode})`,
     ...(token.ok ? {} : { diagnosis: diagnoseError(token.error, 'token', context, [secretValue]) }),
   });
   if (!token.ok) return finish();
 
   const clients = deps.armClients.forCredential(credential);
   const window = closedWindow('0 0 * * * *', deps.now());
+  const deadline = started + TEST_RUN_BUDGET_MS;
   const armStart = performance.now();
-  const reads = await mapWithConcurrency(customer.resources, deps.settings.customerConcurrency, async (target) => {
-    const scoped = { ...context, scope: target.resourceId };
-    let state;
-    try {
-      state = (await readResourceState(clients.resources, target.resourceId, timeout())).state;
-    } catch (error) {
-      return { target, arm: diagnoseError(error, 'arm', scoped, [secretValue]) };
-    }
-    if (target.metrics.length === 0) return { target, state, datapoints: 0 };
-    try {
-      const points = await readResourceMetrics(clients.monitor, target, window, timeout());
-      return { target, state, datapoints: points.length };
-    } catch (error) {
-      return { target, state, metrics: diagnoseError(error, 'metrics', scoped, [secretValue]) };
-    }
-  });
-  const armMs = performance.now() - armStart;
-  const results = reads.map((r, i) =>
+  const settled = await mapWithConcurrency(customer.resources, deps.settings.customerConcurrency, (target) =>
+    performance.now() > deadline
+      ? Promise.resolve(notChecked(target.resourceId))
+      : checkResource(clients, target, window, { ...context, scope: target.resourceId }, callSignal, [secretValue]),
+  );
+  resources = settled.map((r, i) =>
     r.status === 'fulfilled'
       ? r.value
-      : { target: customer.resources[i]!, arm: diagnoseError(r.reason, 'arm', context, [secretValue]) },
+      : problem(customer.resources[i]?.resourceId ?? '', diagnoseError(r.reason, 'arm', context, [secretValue]), 0),
   );
+  const failing = resources.filter((r) => r.verdict !== 'ready');
   stages.push({
     stage: 'arm',
-    ok: results.every((r) => !('arm' in r && r.arm)),
-    durationMs: armMs,
-    detail: `read ${results.length} resource(s)`,
-    resources: results.map((r) => ({
-      resourceId: r.target.resourceId,
-      ok: !('arm' in r && r.arm),
-      ...('state' in r && r.state?.state ? { state: r.state.state } : {}),
-      ...('state' in r && r.state?.sku ? { sku: r.state.sku } : {}),
-      ...('arm' in r && r.arm ? { diagnosis: r.arm } : {}),
-    })),
-  });
-  const withMetrics = results.filter((r) => r.target.metrics.length > 0 && !('arm' in r && r.arm));
-  stages.push({
-    stage: 'metrics',
-    ok: withMetrics.every((r) => !('metrics' in r && r.metrics)),
-    durationMs: armMs,
-    detail: `read metrics of ${withMetrics.length} resource(s) for ${window.start.toISOString()}/${window.end.toISOString()}`,
-    resources: withMetrics.map((r) => ({
-      resourceId: r.target.resourceId,
-      ok: !('metrics' in r && r.metrics),
-      ...('datapoints' in r ? { datapoints: r.datapoints } : {}),
-      ...('metrics' in r && r.metrics ? { diagnosis: r.metrics } : {}),
-    })),
+    ok: failing.length === 0,
+    durationMs: performance.now() - armStart,
+    detail:
+      `checked ${resources.length} resource(s) (state, metric definitions, metrics for ${window.start.toISOString()}/${window.end.toISOString()}): ` +
+      `${resources.length - failing.length} ready`,
   });
   return finish();
+}
+
+type SignalFactory = () => AbortSignal;
+
+/** Reads a resource's state, checks its configured metric names against its type, then reads the last hour. */
+async function checkResource(
+  clients: ArmClients,
+  target: ResourceTarget,
+  window: TimeWindow,
+  context: DiagnosisContext,
+  signal: SignalFactory,
+  secrets: readonly (string | undefined)[],
+): Promise<ResourceCheck> {
+  const start = performance.now();
+  const ms = () => Math.round(performance.now() - start);
+  let state: ResourceState;
+  try {
+    state = (await readResourceState(clients.resources, target.resourceId, signal())).state;
+  } catch (error) {
+    return problem(target.resourceId, diagnoseError(error, 'arm', context, secrets), ms());
+  }
+  const readable = {
+    readable: true,
+    ...(state.state ? { state: state.state } : {}),
+    ...(state.sku ? { sku: state.sku } : {}),
+  };
+  const described = `readable${state.state || state.sku ? ` (${[state.state, state.sku].filter(Boolean).join(', ')})` : ''}`;
+  if (target.metrics.length === 0) {
+    return {
+      resourceId: target.resourceId,
+      verdict: 'ready',
+      summary: `${described}; state only`,
+      ...readable,
+      durationMs: ms(),
+    };
+  }
+  const configured = target.metrics;
+  const failed = (diagnosis: Diagnosis, missing: readonly string[] = [], datapoints?: number): ResourceCheck => ({
+    ...problem(target.resourceId, diagnosis, ms()),
+    ...readable,
+    summary: `${described}; ${diagnosis.code}: ${diagnosis.title}`,
+    metrics: { configured, missing, ...(datapoints !== undefined ? { datapoints } : {}) },
+  });
+  let missing: readonly string[];
+  try {
+    const check = await checkMetricDefinitions(clients.monitor, target.resourceId, configured, signal());
+    missing = check.missing;
+    if (missing.length > 0) {
+      const notDefined = new AppError({
+        kind: 'customerAccess',
+        code: 'MetricNotDefined',
+        message: `Metric(s) ${missing.join(', ')} are not defined for ${target.resourceId}`,
+      });
+      const filled = { ...context, metric: missing.join(', '), validMetrics: check.defined.join(', ') };
+      return failed(diagnoseError(notDefined, 'metrics', filled, secrets), missing);
+    }
+  } catch (error) {
+    return failed(diagnoseError(error, 'metrics', context, secrets));
+  }
+  try {
+    const points = await readResourceMetrics(clients.monitor, target, window, signal());
+    return {
+      resourceId: target.resourceId,
+      verdict: 'ready',
+      summary: `${described}; ${configured.length}/${configured.length} metrics defined; ${points.length} datapoints in the last closed hour`,
+      ...readable,
+      metrics: { configured, missing: [], datapoints: points.length },
+      durationMs: ms(),
+    };
+  } catch (error) {
+    return failed(diagnoseError(error, 'metrics', context, secrets));
+  }
+}
+
+function problem(resourceId: string, diagnosis: Diagnosis, durationMs: number): ResourceCheck {
+  return {
+    resourceId,
+    verdict: 'problem',
+    summary: `${diagnosis.code}: ${diagnosis.title}`,
+    ...(diagnosis.stage === 'arm' ? { readable: false } : {}),
+    durationMs,
+    diagnosis,
+  };
+}
+
+function notChecked(resourceId: string): ResourceCheck {
+  return {
+    resourceId,
+    verdict: 'notChecked',
+    summary: `not checked: the test run's ${TEST_RUN_BUDGET_MS / 1000} s budget was used up`,
+    durationMs: 0,
+  };
 }
 
 async function timed(work: () => Promise<void>): Promise<{ ok: boolean; ms: number; error?: unknown }> {
@@ -163,20 +267,31 @@ async function timed(work: () => Promise<void>): Promise<{ ok: boolean; ms: numb
   }
 }
 
-function summarize(customerId: string, stages: StageResult[], ms: number): ConnectionTestReport {
-  const problems = stages.flatMap((s) => [
-    ...(s.diagnosis ? [s.diagnosis] : []),
-    ...(s.resources ?? []).flatMap((r) => (r.diagnosis ? [r.diagnosis] : [])),
-  ]);
+function summarize(
+  customer: Customer,
+  stages: readonly StageResult[],
+  resources: readonly ResourceCheck[],
+  ms: number,
+): ConnectionTestReport {
+  const problems = [
+    ...stages.flatMap((s) => (s.diagnosis ? [s.diagnosis] : [])),
+    ...resources.flatMap((r) => (r.diagnosis ? [r.diagnosis] : [])),
+  ];
+  const unchecked = resources.filter((r) => r.verdict === 'notChecked').length;
   const customerMustAct = problems.filter((p) => p.who === 'customer').length;
-  const ok = problems.length === 0;
+  const ok = problems.length === 0 && unchecked === 0;
+  const count = problems.length + unchecked;
   return {
-    customerId,
+    customerId: customer.id,
+    authMode: customer.authMode,
     ok,
     verdict: ok
       ? 'ready to collect'
-      : `${problems.length} problem${problems.length === 1 ? '' : 's'}, customer must act on ${customerMustAct}`,
+      : `${count} problem${count === 1 ? '' : 's'}, customer must act on ${customerMustAct}`,
+    problems: count,
+    customerMustAct,
     durationMs: Math.round(ms),
     stages: stages.map((s) => ({ ...s, durationMs: Math.round(s.durationMs) })),
+    resources,
   };
 }

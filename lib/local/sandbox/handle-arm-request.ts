@@ -4,6 +4,7 @@ import { AGGREGATIONS } from '../../customers/customer';
 import { authenticateBearer } from './authenticate-bearer';
 import { formatTimestamp, generateMetricSeries } from './generate-metric-series';
 import { findMetricSpecs, type MetricSpec } from './metric-catalog';
+import { handleMetricsBatchRequest, METRICS_BATCH_PATH } from './handle-metrics-batch-request';
 import { parseIsoDuration } from './parse-iso-duration';
 import { ARM_READ_ROLES, ROLE_DEFINITION_IDS } from './role-definitions';
 import { ARM_AUDIENCE, type SandboxContext } from './sandbox-context';
@@ -44,6 +45,8 @@ export function handleArmRequest(
   }
   const auth = authenticateBearer(context, req, [ARM_AUDIENCE, context.urls.arm]);
   if (!auth.ok) return sendAuthenticationFailure(context, res, auth.reason, auth.claims);
+  const batch = METRICS_BATCH_PATH.exec(path);
+  if (batch?.[1] && req.method === 'POST') return handleMetricsBatchRequest(context, res, auth.principal, batch[1]);
   if (req.method !== 'GET') {
     return sendJson(res, 405, {
       error: { code: 'MethodNotAllowed', message: `The sandbox ARM only serves GET (got ${req.method ?? ''}).` },
