@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { ApiClient, DEFAULT_API_URL } from './api-client';
+import type { CliIo } from './cli-io';
+
+/** What every command needs: the terminal and an API client built from the global options. */
+export interface CliContext {
+  readonly io: CliIo;
+  api(command: Command): ApiClient;
+  sleep(ms: number): Promise<void>;
+}
+
+/** `--url` beats `CTC_URL` beats the local default; `--key` beats `CTC_FUNCTION_KEY`. */
+export function createCliContext(io: CliIo): CliContext {
+  return {
+    io,
+    api(command) {
+      const globals = command.optsWithGlobals<{ url?: string; key?: string }>();
+      const key = globals.key ?? io.env['CTC_FUNCTION_KEY'];
+      return new ApiClient(globals.url ?? io.env['CTC_URL'] ?? DEFAULT_API_URL, key || undefined);
+    },
+    sleep: io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  };
+}

@@ -1,0 +1,73 @@
+import { Command, CommanderError } from 'commander';
+import { createCliContext } from './cli-context';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error';
+import { takeExitCode } from './set-exit-code';
+import { processIo, type CliIo } from './cli-io';
+import { registerCollectCommand } from './commands/collect-command';
+import { registerCustomersCommand } from './commands/customers-command';
+import { registerHealthCommand } from './commands/health-command';
+import { registerQueryCommand } from './commands/query-command';
+import { registerTestCommand } from './commands/test-command';
+
+/** The `ctc` program: one command group per file under commands/, each registered here. */
+export function buildProgram(io: CliIo): Command {
+  const context = createCliContext(io);
+  const program = new Command('ctc')
+    .description(
+      'Operate the cross-tenant collector through its HTTP API.\n' +
+        `Talks to --url / CTC_URL (default http://127.0.0.1:7071, the local \`npm start\`);\n` +
+        'for a deployment pass its function key with --key / CTC_FUNCTION_KEY (sent as x-functions-key).',
+    )
+    .option('--url <url>', 'collector base URL (env CTC_URL)')
+    .option('--key <key>', 'function key for a deployment (env CTC_FUNCTION_KEY)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerCustomersCommand(program, context);
+  registerTestCommand(program, context);
+  registerCollectCommand(program, context);
+  registerQueryCommand(program, context);
+  registerHealthCommand(program, context);
+  // Every (sub)command reports through us instead of exiting the process, so tests run it in-process.
+  const exitOverride = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput({ writeOut: io.out, writeErr: io.err });
+    command.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
+  return program;
+}
+
+/**
+ * Runs `ctc` with `argv` (without node and script). @returns the exit code: 0 ok, 1 failure,
+ * 2 usage error. Never throws and never calls process.exit.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return takeExitCode(program) ?? EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successful exits; everything else commander refuses is a usage error.
+      return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)
+        ? EXIT_OK
+        : EXIT_USAGE;
+    }
+    if (error instanceof CliError) {
+      io.err(`ctc: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.err(`ctc: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
