@@ -2,6 +2,8 @@
 // `ctc` launcher (package.json "bin"). Plain CommonJS so it runs on a fresh clone: the compiled CLI
 // when `npm run build` has produced it, else the TypeScript sources through tsx (a devDependency).
 'use strict';
+/* global require, __dirname, process */
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS launcher is the point of this file */
 const path = require('node:path');
 const fs = require('node:fs');
 
