@@ -1,9 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../app/create-services';
-import { CustomerRegistry } from '../customers/customer-registry';
 import { customerIdSchema } from '../customers/customer';
-import { AppError } from '../errors/app-error';
+import { onboardCustomer } from '../onboarding/onboard-customer';
 import { parseInput, readJsonBody } from './parse-input';
 
 const idParams = z.object({ id: customerIdSchema });
@@ -30,30 +29,15 @@ export async function getCustomer(services: Services, request: HttpRequest): Pro
 }
 
 /**
- * `PUT /api/customers/{id}`: creates or replaces a registration. The body never carries a secret:
- * secrets go to Key Vault, so a `secret`/`clientSecret` field is refused rather than silently dropped.
+ * `PUT /api/customers/{id}`: onboards (creates or replaces) a customer. A secret-based customer's
+ * credential may come along as `secret` (client secret value) or `certificate` (PEM with key), plus
+ * `expiresOn`: it is written to Key Vault and never stored, logged or echoed. The answer carries the
+ * stored customer, the secret's new version and the connection test run at once.
  */
 export async function putCustomer(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const { id } = parseInput(idParams, request.params, 'Route');
   const body = await readJsonBody(request);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AppError({ kind: 'validation', code: 'InvalidRequest', message: 'Request body must be a JSON object' });
-  }
-  const record = body as Record<string, unknown>;
-  const secretField = Object.keys(record).find((k) => /secret|password|certificate/i.test(k) && k !== 'secretName');
-  if (secretField) {
-    throw new AppError({
-      kind: 'validation',
-      code: 'SecretInRequest',
-      message: `Field "${secretField}" looks like a secret; secrets are stored in Key Vault, never in the registry`,
-    });
-  }
-  if (record.id !== undefined && record.id !== id) {
-    throw new AppError({ kind: 'validation', code: 'InvalidRequest', message: `Body id "${String(record.id)}" does not match route id "${id}"` });
-  }
-  const customer = CustomerRegistry.validate({ ...record, id });
   await services.ensureStorage();
-  const existed = (await services.registry.find(id)) !== undefined;
-  await services.registry.put(customer);
-  return { status: existed ? 200 : 201, jsonBody: customer };
+  const result = await onboardCustomer(services, id, body);
+  return { status: result.created ? 201 : 200, jsonBody: result };
 }

@@ -70,6 +70,29 @@ export class MetricsTable {
     return points;
   }
 
+  /**
+   * Deletes every datapoint of a customer, including series of resources it no longer lists
+   * (offboarding with --purge-data). A cross-partition scan, acceptable for a rare operation.
+   * @returns how many datapoints were deleted.
+   */
+  async deleteCustomer(customerId: string): Promise<number> {
+    const byPartition = new Map<string, string[]>();
+    const filter = odata`customerId eq ${customerId}`;
+    for await (const e of this.table.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+      const keys = byPartition.get(e.partitionKey as string) ?? [];
+      keys.push(e.rowKey as string);
+      byPartition.set(e.partitionKey as string, keys);
+    }
+    let deleted = 0;
+    for (const [partitionKey, rowKeys] of byPartition) {
+      for (const slice of chunk(rowKeys, MAX_TABLE_BATCH)) {
+        await this.table.submitTransaction(slice.map((rowKey) => ['delete', { partitionKey, rowKey }]));
+        deleted += slice.length;
+      }
+    }
+    return deleted;
+  }
+
   /** Deletes every datapoint of the given series (used when a customer's data is purged). */
   async deleteSeries(customerId: string, resourceId: string, metric: string): Promise<number> {
     const partitionKey = metricPartitionKey(customerId, resourceId, metric);

@@ -267,7 +267,10 @@ describe('diagnoseError through the sandbox', () => {
 
   it("KeyVaultForbidden: the app's identity lost Key Vault Secrets User; its object id is in the command", async () => {
     const { state } = app.env.sandbox;
-    state.removeRole(DEMO_IDS.managedIdentity.objectId, state.vaultResourceId, 'Key Vault Secrets User');
+    const mi = DEMO_IDS.managedIdentity.objectId;
+    // Every Key Vault role of the identity (the app also holds Secrets Officer, to onboard customers).
+    const held = state.listRoleAssignments(state.vaultResourceId).filter((a) => a.principalId === mi);
+    state.removeRole(mi, state.vaultResourceId);
     try {
       const d = await diagnose(customer('contoso'));
       expect(d).toMatchObject({ code: 'KeyVaultForbidden', stage: 'keyVault', who: 'provider', httpStatus: 403 });
@@ -275,7 +278,7 @@ describe('diagnoseError through the sandbox', () => {
       // The sandbox vault is reached by IP, so its name is left for the operator to fill in.
       expect(d.commands?.azCli).toContain('az keyvault show -n <vault-name>');
     } finally {
-      state.assignRole(DEMO_IDS.managedIdentity.objectId, state.vaultResourceId, 'Key Vault Secrets User');
+      for (const a of held) state.assignRole(a.principalId, a.scope, a.roleName);
     }
   });
 

@@ -131,7 +131,8 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       { ...app(northwind, 'metrics-collector'), secrets: [{ value: secrets.northwind, expiresAt: validUntil }] },
     ],
     roleAssignments: [
-      { principalId: DEMO_IDS.managedIdentity.objectId, scope: vaultResourceId, roleName: 'Key Vault Secrets User' },
+      // Secrets Officer, as in infra/modules/rbac.bicep: the app writes secrets when it onboards customers.
+      { principalId: DEMO_IDS.managedIdentity.objectId, scope: vaultResourceId, roleName: 'Key Vault Secrets Officer' },
       { principalId: contoso.objectId, scope: `/subscriptions/${contoso.subscriptionId}`, roleName: 'Reader' },
       { principalId: fabrikam.objectId, scope: `/subscriptions/${fabrikam.subscriptionId}`, roleName: 'Reader' },
       // Northwind granted Reader on the storage account only; the VM was forgotten.
