@@ -24,6 +24,16 @@ interface CustomerView {
   [k: string]: unknown;
 }
 
+/** The PUT answer: the onboarding result (`{ customer, test, … }`) or, from older deployments, the customer. */
+type SaveAnswer = CustomerView | { customer: CustomerView };
+
+function savedCustomer(response: { body: SaveAnswer }): CustomerView {
+  const body = response.body;
+  return 'customer' in body && typeof body.customer === 'object'
+    ? (body.customer as CustomerView)
+    : (body as CustomerView);
+}
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
@@ -77,7 +87,9 @@ export function registerCustomersCommand(program: Command, context: CliContext):
         if (!options[flag]) throw new CliError(`--${flag} is required to add a customer`, EXIT_USAGE);
       }
       const body = applyFlags({ id, enabled: !options.disabled, resources: [] }, options);
-      const { body: saved } = await api.request<CustomerView>('PUT', `customers/${encodeURIComponent(id)}`, { body });
+      const saved = savedCustomer(
+        await api.request<SaveAnswer>('PUT', `customers/${encodeURIComponent(id)}`, { body }),
+      );
       context.io.out(`Added ${saved.id} (${saved.displayName}) with ${saved.resources.length} resource(s).\n`);
       context.io.out(
         `Next: store its client secret in Key Vault as "${saved.secretName}", then run \`ctc test ${id}\`.\n`,
@@ -111,7 +123,9 @@ export function registerCustomersCommand(program: Command, context: CliContext):
         }
         if (options.addResource?.length)
           body = { ...body, resources: [...body.resources, ...options.addResource.map(parseResourceSpec)] };
-        const { body: saved } = await api.request<CustomerView>('PUT', `customers/${encodeURIComponent(id)}`, { body });
+        const saved = savedCustomer(
+          await api.request<SaveAnswer>('PUT', `customers/${encodeURIComponent(id)}`, { body }),
+        );
         context.io.out(
           `Updated ${saved.id}: ${saved.resources.length} resource(s), ${saved.enabled ? 'enabled' : 'disabled'}.\n`,
         );
