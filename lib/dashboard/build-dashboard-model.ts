@@ -1,0 +1,182 @@
+import { mapWithConcurrency } from '../batching/map-with-concurrency';
+import type { Customer } from '../customers/customer';
+import type { CustomerRegistry } from '../customers/customer-registry';
+import { rollUpPoints } from '../query/roll-up-points';
+import { resourceTypeOf } from '../resources/read-resource-state';
+import type { CustomerStatus, CustomerStatusStore } from '../store/customer-status-store';
+import type { MetricsTable } from '../store/metrics-table';
+import type { RunRecord, RunStore } from '../store/run-store';
+
+const DAY_MS = 86_400_000;
+const RECENT_RUNS = 5;
+const READ_CONCURRENCY = 8;
+
+/** The health record as the health store keeps it (read loosely: only what the page shows). */
+export interface HealthLike {
+  readonly customerId: string;
+  readonly state: string;
+  readonly reason?: string;
+  readonly secretExpiry?: string;
+  readonly secretExpiresOn?: string;
+  readonly daysToExpiry?: number;
+}
+
+/** Where the dashboard reads from; `Services` satisfies it. */
+export interface DashboardSources {
+  readonly registry: Pick<CustomerRegistry, 'list'>;
+  readonly statuses: Pick<CustomerStatusStore, 'list'>;
+  readonly runs: Pick<RunStore, 'recent'>;
+  readonly metricsTable: Pick<MetricsTable, 'query'>;
+  readonly now: () => Date;
+  /** Per-customer health (state machine and secret expiry), when the deployment records it. */
+  readonly health?: { list(): Promise<readonly HealthLike[]> };
+}
+
+export interface DashboardSeries {
+  readonly metric: string;
+  readonly unit?: string;
+  /** Averages (or totals) over the last 24 h at the stored grain. */
+  readonly day: number[];
+  /** Hourly averages over the last 7 days. */
+  readonly week: number[];
+  readonly latest?: number;
+}
+
+export interface DashboardResource {
+  readonly resourceId: string;
+  readonly name: string;
+  readonly type: string;
+  readonly state?: string;
+  readonly sku?: string;
+  readonly ok?: boolean;
+  readonly errorCode?: string;
+  readonly series: DashboardSeries[];
+}
+
+export interface DashboardCustomer {
+  readonly id: string;
+  readonly displayName: string;
+  readonly enabled: boolean;
+  readonly authMode: string;
+  /** healthy | degraded | failing | stale | unknown | disabled. */
+  readonly health: string;
+  readonly healthReason: string;
+  readonly lastSuccessAt?: string;
+  readonly lastAttemptAt?: string;
+  readonly errorCode?: string;
+  readonly errorFix?: string;
+  readonly errorMessage?: string;
+  readonly secretExpiresOn?: string;
+  readonly daysToExpiry?: number;
+  readonly secretExpiry?: string;
+  readonly resources: DashboardResource[];
+  readonly recentRuns: RunRecord[];
+}
+
+export interface DashboardModel {
+  readonly generatedAt: string;
+  readonly customers: DashboardCustomer[];
+}
+
+/** Everything the dashboard shows, read once per request: registry, status, health, runs, 24 h and 7 d series. */
+export async function buildDashboardModel(sources: DashboardSources): Promise<DashboardModel> {
+  const now = sources.now();
+  const [customers, statuses, health] = await Promise.all([
+    sources.registry.list(),
+    sources.statuses.list(),
+    sources.health ? sources.health.list() : Promise.resolve([] as HealthLike[]),
+  ]);
+  const statusById = new Map(statuses.map((s) => [s.customerId, s]));
+  const healthById = new Map(health.map((h) => [h.customerId, h]));
+  const tiles = await mapWithConcurrency(customers, READ_CONCURRENCY, (customer) =>
+    buildCustomer(customer, statusById.get(customer.id), healthById.get(customer.id), sources, now),
+  );
+  return {
+    generatedAt: now.toISOString(),
+    customers: tiles.map((t) => {
+      if (t.status === 'rejected') throw t.reason;
+      return t.value;
+    }),
+  };
+}
+
+async function buildCustomer(
+  customer: Customer,
+  status: CustomerStatus | undefined,
+  health: HealthLike | undefined,
+  sources: DashboardSources,
+  now: Date,
+): Promise<DashboardCustomer> {
+  const outcomes = new Map((status?.resources ?? []).map((r) => [r.resourceId.toLowerCase(), r]));
+  const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
+  const dayAgo = now.getTime() - DAY_MS;
+  const resources = await Promise.all(
+    customer.resources.map(async (target): Promise<DashboardResource> => {
+      const outcome = outcomes.get(target.resourceId.toLowerCase());
+      const series = await Promise.all(
+        target.metrics.map(async (metric): Promise<DashboardSeries> => {
+          const points = await sources.metricsTable.query({
+            customerId: customer.id,
+            resourceId: target.resourceId,
+            metric,
+            from: weekAgo,
+            to: now,
+          });
+          const value = (p: { average?: number; total?: number; maximum?: number }) =>
+            p.average ?? p.total ?? p.maximum;
+          const day = points
+            .filter((p) => Date.parse(p.timestamp) >= dayAgo)
+            .map(value)
+            .filter(isNumber);
+          const week = rollUpPoints(points, 'PT1H').map(value).filter(isNumber);
+          const unit = points[0]?.unit;
+          const latest = day.at(-1) ?? week.at(-1);
+          return { metric, ...(unit ? { unit } : {}), day, week, ...(latest !== undefined ? { latest } : {}) };
+        }),
+      );
+      return {
+        resourceId: target.resourceId,
+        name: target.resourceId.split('/').at(-1) ?? target.resourceId,
+        type: resourceTypeOf(target.resourceId),
+        ...(outcome?.state ? { state: outcome.state } : {}),
+        ...(outcome?.sku ? { sku: outcome.sku } : {}),
+        ...(outcome ? { ok: outcome.ok } : {}),
+        ...(outcome?.code ? { errorCode: outcome.code } : {}),
+        series,
+      };
+    }),
+  );
+  const derived = deriveHealth(customer, status);
+  return {
+    id: customer.id,
+    displayName: customer.displayName,
+    enabled: customer.enabled,
+    authMode: customer.authMode,
+    health: customer.enabled ? (health?.state ?? derived.state) : 'disabled',
+    healthReason: health?.reason ?? derived.reason,
+    ...(status?.lastSuccessAt ? { lastSuccessAt: status.lastSuccessAt } : {}),
+    ...(status?.lastAttemptAt ? { lastAttemptAt: status.lastAttemptAt } : {}),
+    ...(status?.errorCode ? { errorCode: status.errorCode } : {}),
+    ...(status?.errorFix ? { errorFix: status.errorFix } : {}),
+    ...(status?.errorMessage ? { errorMessage: status.errorMessage } : {}),
+    ...(health?.secretExpiresOn ? { secretExpiresOn: health.secretExpiresOn } : {}),
+    ...(health?.daysToExpiry !== undefined ? { daysToExpiry: health.daysToExpiry } : {}),
+    ...(health?.secretExpiry ? { secretExpiry: health.secretExpiry } : {}),
+    resources,
+    recentRuns: await sources.runs.recent(customer.id, RECENT_RUNS),
+  };
+}
+
+/** Without a health record: the last run's outcome speaks. */
+function deriveHealth(customer: Customer, status: CustomerStatus | undefined): { state: string; reason: string } {
+  if (!status) return { state: 'unknown', reason: 'no run yet' };
+  if (status.outcome === 'ok') return { state: 'healthy', reason: 'last run succeeded' };
+  return {
+    state: status.consecutiveFailures >= 3 ? 'failing' : 'degraded',
+    reason: `${status.consecutiveFailures} failed run(s) of ${customer.id}: ${status.errorCode ?? 'error'}`,
+  };
+}
+
+function isNumber(v: number | undefined): v is number {
+  return v !== undefined && Number.isFinite(v);
+}

@@ -1,0 +1,49 @@
+import { escapeHtml } from './escape-html';
+
+export interface SparklineOptions {
+  readonly width?: number;
+  readonly height?: number;
+  /** Accessible name, e.g. "Percentage CPU, last 24 h". */
+  readonly label: string;
+  readonly unit?: string;
+}
+
+/**
+ * An inline SVG sparkline (no script, no external resource): a polyline of the values scaled to the
+ * box, the newest point marked, min/max in the title for screen readers and hover. `data-points`
+ * carries the number of datapoints drawn (the browser test reads it).
+ */
+export function renderSvgSparkline(values: readonly number[], options: SparklineOptions): string {
+  const width = options.width ?? 160;
+  const height = options.height ?? 36;
+  const pad = 3;
+  const unit = options.unit ? ` ${options.unit}` : '';
+  if (values.length === 0) {
+    return `<svg class="spark empty" role="img" aria-label="${escapeHtml(options.label)}: no data" data-points="0" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><line x1="${pad}" y1="${height / 2}" x2="${width - pad}" y2="${height / 2}" class="none"/><title>${escapeHtml(options.label)}: no data</title></svg>`;
+  }
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const span = max - min || 1;
+  const step = values.length > 1 ? (width - 2 * pad) / (values.length - 1) : 0;
+  const coords = values.map((v, i) => {
+    const x = values.length > 1 ? pad + i * step : width / 2;
+    const y = max === min ? height / 2 : pad + (1 - (v - min) / span) * (height - 2 * pad);
+    return [round(x), round(y)] as const;
+  });
+  const [lastX, lastY] = coords.at(-1)!;
+  const title = `${options.label}: min ${fmt(min)}${unit}, max ${fmt(max)}${unit}, last ${fmt(values.at(-1)!)}${unit} (${values.length} points)`;
+  return (
+    `<svg class="spark" role="img" aria-label="${escapeHtml(title)}" data-points="${values.length}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<title>${escapeHtml(title)}</title>` +
+    `<polyline points="${coords.map(([x, y]) => `${x},${y}`).join(' ')}"/>` +
+    `<circle cx="${lastX}" cy="${lastY}" r="2.5"/></svg>`
+  );
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function fmt(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
