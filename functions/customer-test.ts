@@ -8,5 +8,5 @@ app.http('customer-test', {
   methods: ['POST'],
   route: 'customers/{id}/test',
   authLevel: 'function',
-  handler: withProblemResponses((request) => testCustomer(getServices(), request)),
+  handler: withProblemResponses((request, context) => testCustomer(getServices(), request, context)),
 });

@@ -18,6 +18,8 @@ param applicationInsightsConnectionString string
 
 param collectSchedule string
 param customerConcurrency int
+@description('Days the access audit of calls into customer tenants is kept.')
+param auditRetentionDays int = 90
 param httpTimeoutSeconds int
 
 @description('Subnet for VNet integration; empty for none.')
@@ -50,6 +52,7 @@ var appSettings = {
   ARM_AUDIENCE: environment().resourceManager
   HTTP_TIMEOUT_SECONDS: string(httpTimeoutSeconds)
   CUSTOMER_CONCURRENCY: string(customerConcurrency)
+  AUDIT_RETENTION_DAYS: string(auditRetentionDays)
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

@@ -12,7 +12,18 @@ import { MetricsTable } from '../store/metrics-table';
 import { RunStore } from '../store/run-store';
 import { SnapshotStore } from '../store/snapshot-store';
 import type { CollectDependencies } from '../collect/collect-customer';
-import { CUSTOMERS_TABLE, CUSTOMER_STATUS_TABLE, METRICS_TABLE, RUNS_TABLE, SNAPSHOTS_CONTAINER } from './storage-names';
+import { AuditStore } from '../audit/audit-store';
+import { auditPolicyEntry } from '../audit/create-audit-policy';
+import { CustomerHealthStore } from '../health/customer-health-store';
+import {
+  AUDIT_TABLE,
+  CUSTOMER_HEALTH_TABLE,
+  CUSTOMERS_TABLE,
+  CUSTOMER_STATUS_TABLE,
+  METRICS_TABLE,
+  RUNS_TABLE,
+  SNAPSHOTS_CONTAINER,
+} from './storage-names';
 
 /** Everything the handlers need, built once per process from the config. */
 export interface Services extends CollectDependencies {
@@ -22,6 +33,10 @@ export interface Services extends CollectDependencies {
   readonly secretClient: SecretClient;
   /** Progress of collection runs (written by the worker and the on-demand collect endpoint). */
   readonly runs: RunStore;
+  /** Health per customer (state machine + secret expiry), updated after every run. */
+  readonly health: CustomerHealthStore;
+  /** Every call made into a customer's tenant. */
+  readonly audit: AuditStore;
   /** Creates tables and the snapshot container if missing; idempotent, runs once per process. */
   ensureStorage(): Promise<void>;
 }
@@ -47,6 +62,8 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   const statusTable = table(CUSTOMER_STATUS_TABLE);
   const metricsTable = table(METRICS_TABLE);
   const runsTable = table(RUNS_TABLE);
+  const healthTable = table(CUSTOMER_HEALTH_TABLE);
+  const auditTable = table(AUDIT_TABLE);
   const secretClient = new SecretClient(config.keyVaultUrl, appIdentity, {
     // Outside *.vault.azure.net (sovereign clouds, the local sandbox) the challenge's resource differs.
     disableChallengeResourceVerification: !isPublicCloudVault(config.keyVaultUrl),
@@ -59,12 +76,15 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     secretClient,
     registry: new CustomerRegistry(customersTable),
     secrets: new CustomerSecretReader(secretClient),
-    credentials: new CustomerCredentials(config.authorityHost, appIdentity),
-    armClients: new ArmClientFactory(config.armEndpoint, config.armScope),
+    // Both carry the audit policy: every call into a customer's tenant (token, ARM) is recorded.
+    credentials: new CustomerCredentials(config.authorityHost, appIdentity, [auditPolicyEntry()]),
+    armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()]),
     metricsTable: new MetricsTable(metricsTable),
     snapshots: new SnapshotStore(container),
     statuses: new CustomerStatusStore(statusTable),
     runs: new RunStore(runsTable),
+    health: new CustomerHealthStore(healthTable),
+    audit: new AuditStore(auditTable),
     settings: {
       authorityHost: config.authorityHost,
       armScope: config.armScope,
@@ -79,6 +99,8 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
         statusTable.createTable(),
         metricsTable.createTable(),
         runsTable.createTable(),
+        healthTable.createTable(),
+        auditTable.createTable(),
         container.createIfNotExists(),
       ]).then(
         () => undefined,

@@ -5,6 +5,7 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import type { Customer } from '../customers/customer';
+import type { AdditionalPolicies } from '../resources/arm-clients';
 import { AppError } from '../errors/app-error';
 import type { CustomerSecret } from './customer-secret-reader';
 
@@ -16,6 +17,8 @@ export interface CredentialSources {
   readonly appIdentity: TokenCredential;
   /** The MI token for `api://AzureADTokenExchange` (see createExchangeAssertion). */
   readonly exchangeAssertion: () => Promise<string>;
+  /** Pipeline policies for the credential's own HTTP calls into the customer's tenant (the access audit). */
+  readonly additionalPolicies?: AdditionalPolicies;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createCustomerCredential(
     // Instance discovery calls the public cloud to validate the authority; our authority comes from
     // configuration (public, sovereign or sandbox), so we trust it rather than wait ~5 s for a failure.
     disableInstanceDiscovery: true,
+    additionalPolicies: [...(sources.additionalPolicies ?? [])],
   };
   switch (customer.authMode) {
     case 'clientSecret':

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Customer } from '../customers/customer';
+import type { AdditionalPolicies } from '../resources/arm-clients';
 import { createCustomerCredential, type CredentialSources } from './create-customer-credential';
 import { createExchangeAssertion } from './create-exchange-assertion';
 import type { CustomerSecret } from './customer-secret-reader';
@@ -14,9 +15,14 @@ export class CustomerCredentials {
   private readonly byCustomer = new Map<string, { key: string; credential: TokenCredential }>();
   private readonly sources: CredentialSources;
 
-  constructor(authorityHost: string, appIdentity: TokenCredential) {
+  constructor(authorityHost: string, appIdentity: TokenCredential, additionalPolicies: AdditionalPolicies = []) {
     // One exchange assertion for all federated customers: they share the app's one MI token.
-    this.sources = { authorityHost, appIdentity, exchangeAssertion: createExchangeAssertion(appIdentity) };
+    this.sources = {
+      authorityHost,
+      appIdentity,
+      exchangeAssertion: createExchangeAssertion(appIdentity),
+      additionalPolicies,
+    };
   }
 
   /** The customer's cached credential for this secret version (`secret` is undefined for secretless modes). */

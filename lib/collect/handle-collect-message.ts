@@ -1,6 +1,8 @@
 import type { InvocationContext } from '@azure/functions';
 import type { Services } from '../app/create-services';
+import { withCustomerAudit } from '../audit/with-customer-audit';
 import { isAppError } from '../errors/app-error';
+import { updateCustomerHealthSafely } from '../health/update-customer-health';
 import { contextLogger } from '../logging/logger';
 import { collectCustomer } from './collect-customer';
 import { parseCollectMessage, type CollectMessage } from './collect-message';
@@ -34,10 +36,14 @@ export async function handleCollectMessage(
   await progress.started();
   let result: Awaited<ReturnType<typeof collectCustomer>>;
   try {
-    result = await collectCustomer(message, services, log);
+    result = await withCustomerAudit(services, message.customerId, message.runId, log, () =>
+      collectCustomer(message, services, log),
+    );
   } catch (error) {
     await progress.threw(error);
+    await updateCustomerHealthSafely(services, message.customerId, log);
     throw error;
   }
   await progress.finished(result);
+  await updateCustomerHealthSafely(services, message.customerId, log);
 }

@@ -1,6 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { collectQueueOutput } from '../app/bindings';
 import type { Services } from '../app/create-services';
+import { updateAllCustomerHealth } from '../health/update-customer-health';
 import { contextLogger } from '../logging/logger';
 import { planCollectionRun } from './plan-collection-run';
 
@@ -17,4 +18,6 @@ export async function handleCollectSchedule(services: Services, context: Invocat
     `Run ${plan.runId}: queued ${plan.messages.length} of ${customers.length} customers for ${plan.windowStart}/${plan.windowEnd}`,
     { runId: plan.runId, customers: plan.messages.length, windowStart: plan.windowStart },
   );
+  // The workers update health after each run; this sweep catches customers whose runs stopped (stale).
+  await updateAllCustomerHealth(services, contextLogger(context));
 }

@@ -25,6 +25,8 @@ export interface AppConfig {
   readonly armScope: string;
   readonly httpTimeoutMs: number;
   readonly customerConcurrency: number;
+  /** Days audit entries are kept. */
+  readonly auditRetentionDays: number;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -79,6 +81,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const armAudience = httpsUrl('ARM_AUDIENCE', requireSetting('ARM_AUDIENCE'));
   const httpTimeoutMs = positiveInt('HTTP_TIMEOUT_SECONDS', 200) * 1000;
   const customerConcurrency = positiveInt('CUSTOMER_CONCURRENCY', 64);
+  const auditRetentionDays = positiveInt('AUDIT_RETENTION_DAYS', 3650);
   const managedIdentityClientId = read('MANAGED_IDENTITY_CLIENT_ID');
   const appIdentity = read('APP_IDENTITY');
   if (appIdentity !== 'managedIdentity' && appIdentity !== 'azureCli') {
@@ -105,6 +108,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     armScope: `${armAudience}/.default`,
     httpTimeoutMs,
     customerConcurrency,
+    auditRetentionDays,
   });
 }
 

@@ -117,6 +117,14 @@ export const SETTINGS = [
     description: 'How many resources of one customer are read in parallel by the worker and the test run.',
     setBy: 'infra',
   },
+  {
+    name: 'AUDIT_RETENTION_DAYS',
+    default: '90',
+    required: false,
+    description:
+      "Days the access audit (every call into a customer's tenant) is kept; older entries are deleted after each run.",
+    setBy: 'infra',
+  },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -1,4 +1,6 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { withCustomerAudit } from '../audit/with-customer-audit';
+import { contextLogger } from '../logging/logger';
 import { z } from 'zod';
 import type { Services } from '../app/create-services';
 import { customerIdSchema } from '../customers/customer';
@@ -9,9 +11,18 @@ import { parseInput } from './parse-input';
  * `POST /api/customers/{id}/test`: the on-demand connection test. 200 with the report either way:
  * a failed test is a successful answer to "does access work?"; `ok` says which.
  */
-export async function testCustomer(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+export async function testCustomer(
+  services: Services,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const { id } = parseInput(z.object({ id: customerIdSchema }), request.params, 'Route');
   await services.ensureStorage();
   const customer = await services.registry.get(id);
-  return { status: 200, jsonBody: await runConnectionTest(customer, services) };
+  // The test run reaches into the customer's tenant like a collection does, so it is audited too.
+  const runId = `test-${services.now().toISOString().replace(/[-:.]/g, '')}`;
+  const report = await withCustomerAudit(services, id, runId, contextLogger(context), () =>
+    runConnectionTest(customer, services),
+  );
+  return { status: 200, jsonBody: report };
 }

@@ -1,6 +1,10 @@
 import { MonitorClient } from '@azure/arm-monitor';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/identity';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+
+/** Extra SDK pipeline policies (e.g. the access audit), as clients take them. */
+export type AdditionalPolicies = ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }>;
 
 export interface ArmClients {
   readonly monitor: MonitorClient;
@@ -17,6 +21,7 @@ export class ArmClientFactory {
   constructor(
     private readonly armEndpoint: string,
     private readonly armScope: string,
+    private readonly additionalPolicies: AdditionalPolicies = [],
   ) {}
 
   forCredential(credential: TokenCredential): ArmClients {
@@ -27,11 +32,13 @@ export class ArmClientFactory {
         monitor: new MonitorClient(credential, {
           endpoint: this.armEndpoint,
           credentials: { scopes: [this.armScope] },
+          additionalPolicies: [...this.additionalPolicies],
         }),
         // v7 (classic) client: generic resource reads need no subscription at construction.
         resources: new ResourceManagementClient(credential, {
           endpoint: this.armEndpoint,
           credentialScopes: [this.armScope],
+          additionalPolicies: [...this.additionalPolicies],
         }),
       };
       this.byCredential.set(credential, clients);

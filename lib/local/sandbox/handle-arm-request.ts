@@ -70,9 +70,15 @@ export function handleArmRequest(
     subscription.tenantId.toLowerCase() !== auth.claims.tid.toLowerCase() &&
     !state.isDelegatedTo(subscription.subscriptionId, auth.claims.tid)
   ) {
-    // The customer granted a role to a principal of another tenant (the provider's managed identity):
-    // the assignment names an object id the customer's tenant cannot resolve, so authorization fails for it.
-    if (state.listRoleAssignments(operation.scope).some((a) => a.principalId.toLowerCase() === auth.claims.oid.toLowerCase())) {
+    // The customer granted a role to the provider's managed identity: the assignment names an object id
+    // the customer's tenant cannot resolve, so authorization fails for it (the issue-3 pitfall). Real ARM may
+    // answer InvalidAuthenticationTokenTenant instead; the diagnosis treats both the same.
+    const grantedToForeignIdentity =
+      auth.principal.kind === 'managedIdentity' &&
+      state
+        .listRoleAssignments(operation.scope)
+        .some((a) => a.principalId.toLowerCase() === auth.claims.oid.toLowerCase());
+    if (grantedToForeignIdentity) {
       return sendJson(res, 403, authorizationFailed(auth.claims, operation));
     }
     return sendJson(res, 401, {

@@ -1,0 +1,31 @@
+import { ensureError } from '../errors/app-error';
+import type { Logger } from '../logging/logger';
+import type { AuditRecorder } from './audit-recorder';
+import type { AuditStore } from './audit-store';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Writes a run's audit entries and drops the customer's entries older than the retention. An audit
+ * failure is logged, never thrown: it must not fail (and so retry) a collection.
+ */
+export async function flushAudit(
+  store: AuditStore,
+  recorder: AuditRecorder,
+  retentionDays: number,
+  now: Date,
+  log: Logger,
+): Promise<void> {
+  if (recorder.entries.length === 0) return;
+  try {
+    await store.write(recorder.entries);
+    await store.prune(recorder.customerId, new Date(now.getTime() - retentionDays * DAY_MS));
+  } catch (error) {
+    log.error(`Audit write failed for ${recorder.customerId}: ${ensureError(error).message}`, {
+      customerId: recorder.customerId,
+      runId: recorder.runId,
+      code: 'AuditWriteFailed',
+      entries: recorder.entries.length,
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
+import type { CustomerSecretReader } from '../auth/customer-secret-reader';
+import { mapWithConcurrency } from '../batching/map-with-concurrency';
+import { scheduleIntervalMs } from '../collect/closed-window';
+import type { Customer } from '../customers/customer';
+import type { CustomerRegistry } from '../customers/customer-registry';
+import { ensureError } from '../errors/app-error';
+import type { Logger } from '../logging/logger';
+import type { CustomerStatusStore } from '../store/customer-status-store';
+import { computeCustomerHealth } from './compute-customer-health';
+import type { CustomerHealthStore, StoredHealth } from './customer-health-store';
+
+/** Customers evaluated in parallel by the timer's sweep (a few table reads each). */
+const SWEEP_CONCURRENCY = 8;
+
+/** The log message every health change carries: Application Insights alerts key on it. */
+export const HEALTH_CHANGED_EVENT = 'CustomerHealthChanged';
+
+export interface HealthDependencies {
+  readonly registry: CustomerRegistry;
+  readonly statuses: CustomerStatusStore;
+  readonly secrets: CustomerSecretReader;
+  readonly health: CustomerHealthStore;
+  readonly config: { readonly collectSchedule: string };
+  readonly now: () => Date;
+}
+
+/**
+ * Re-evaluates one customer's health after a run (or on the timer, which catches stale customers whose
+ * runs stopped), stores it, and emits exactly one structured `CustomerHealthChanged` event when the
+ * state or the secret-expiry level changed. The secret's expiry comes from the secret reader's cache
+ * (the run just read it), so this costs no extra Key Vault call in the worker.
+ */
+export async function updateCustomerHealth(
+  deps: HealthDependencies,
+  customer: Customer,
+  log: Logger,
+): Promise<StoredHealth> {
+  const now = deps.now();
+  const [status, previous, secretExpiresOn] = await Promise.all([
+    deps.statuses.find(customer.id),
+    deps.health.find(customer.id),
+    readSecretExpiry(deps.secrets, customer),
+  ]);
+  const health = computeCustomerHealth({
+    ...(status ? { status } : {}),
+    ...(secretExpiresOn !== undefined ? { secretExpiresOn } : {}),
+    now,
+    scheduleIntervalMs: scheduleIntervalMs(deps.config.collectSchedule, now),
+  });
+  const changed = !previous || previous.state !== health.state || previous.secretExpiry !== health.secretExpiry;
+  const stored: StoredHealth = {
+    customerId: customer.id,
+    ...health,
+    changedAt: changed ? now.toISOString() : previous.changedAt,
+    evaluatedAt: now.toISOString(),
+  };
+  await deps.health.put(stored);
+  if (changed) {
+    const from = previous?.state ?? 'unknown';
+    const level = health.state === 'failing' || health.secretExpiry === 'critical' ? 'error' : 'warn';
+    log[level](`${HEALTH_CHANGED_EVENT}: ${customer.id} ${from} -> ${health.state} (${health.reason})`, {
+      event: HEALTH_CHANGED_EVENT,
+      customerId: customer.id,
+      oldState: from,
+      newState: health.state,
+      code: health.code,
+      reason: health.reason,
+      oldSecretExpiry: previous?.secretExpiry,
+      secretExpiry: health.secretExpiry,
+      daysToExpiry: health.daysToExpiry,
+    });
+  }
+  return stored;
+}
+
+/**
+ * The same, but it never throws: health bookkeeping must not fail (and so retry) a collection.
+ * @returns the new health, or undefined when it could not be evaluated (logged).
+ */
+export async function updateCustomerHealthSafely(
+  deps: HealthDependencies,
+  customerId: string,
+  log: Logger,
+): Promise<StoredHealth | undefined> {
+  try {
+    const customer = await deps.registry.find(customerId);
+    if (!customer) return undefined;
+    return await updateCustomerHealth(deps, customer, log);
+  } catch (error) {
+    log.error(`Health update failed for ${customerId}: ${ensureError(error).message}`, {
+      customerId,
+      code: 'HealthUpdateFailed',
+    });
+    return undefined;
+  }
+}
+
+/** Updates every enabled customer (the timer's sweep, which also turns silent customers stale); never throws. */
+export async function updateAllCustomerHealth(deps: HealthDependencies, log: Logger): Promise<StoredHealth[]> {
+  let customers: Customer[];
+  try {
+    customers = (await deps.registry.list()).filter((c) => c.enabled);
+  } catch (error) {
+    log.error(`Health sweep failed: ${ensureError(error).message}`, { code: 'HealthUpdateFailed' });
+    return [];
+  }
+  const settled = await mapWithConcurrency(customers, SWEEP_CONCURRENCY, (customer) =>
+    updateCustomerHealthSafely(deps, customer.id, log),
+  );
+  return settled.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+}
+
+async function readSecretExpiry(secrets: CustomerSecretReader, customer: Customer): Promise<Date | null | undefined> {
+  if (!needsKeyVaultSecret(customer.authMode)) return undefined;
+  try {
+    const secret = await secrets.read(customer.secretName, AbortSignal.timeout(10_000));
+    return secret.expiresOn ?? null;
+  } catch {
+    return undefined; // the run already diagnosed why the secret cannot be read
+  }
+}
