@@ -48,13 +48,15 @@ ${model.customers.map((c) => renderCustomer(c, now)).join('\n')}
 }
 
 function renderCustomer(c: DashboardCustomer, now: number): string {
-  return `<section class="tile h-${e(c.health)}" data-customer="${e(c.id)}" data-health="${e(c.health)}" aria-labelledby="t-${e(c.id)}">
+  const lastRun = !c.lastAttemptAt ? 'none' : c.errorCode ? 'failed' : 'ok';
+  return `<section class="tile h-${e(c.health)} lr-${lastRun}" data-customer="${e(c.id)}" data-health="${e(c.health)}" data-last-run="${lastRun}" aria-labelledby="t-${e(c.id)}">
   <div class="head">
     <h2 id="t-${e(c.id)}">${e(c.displayName)} <span class="id">${e(c.id)}</span></h2>
-    <span class="badge h-${e(c.health)}">${e(HEALTH_LABEL[c.health] ?? c.health)}</span>
+    <span class="badges">${lastRun === 'failed' ? '<span class="badge h-failing">Last run failed</span> ' : ''}<span class="badge h-${e(c.health)}">${e(HEALTH_LABEL[c.health] ?? c.health)}</span></span>
   </div>
   <dl class="facts">
     <div><dt>Last success</dt><dd>${c.lastSuccessAt ? `<time datetime="${e(c.lastSuccessAt)}">${e(ago(c.lastSuccessAt, now))}</time>` : 'never'}</dd></div>
+    <div><dt>Last run</dt><dd>${lastRun === 'none' ? '—' : `<span class="${lastRun === 'ok' ? 'ok' : 'crit'}">${lastRun === 'ok' ? 'succeeded' : 'failed'}</span>${c.lastAttemptAt ? ` ${e(ago(c.lastAttemptAt, now))}` : ''}`}</dd></div>
     <div><dt>Auth</dt><dd>${e(c.authMode)}</dd></div>
     <div><dt>Secret</dt><dd>${renderExpiry(c)}</dd></div>
   </dl>
@@ -135,10 +137,10 @@ h1{margin:0;font-size:20px}
 .meta{margin:4px 0 0;color:#444c56}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:16px;padding:16px 20px}
 .tile{background:#fff;border:1px solid #d0d7de;border-left:6px solid #8c959f;border-radius:8px;padding:12px 14px;min-width:0}
-.tile.h-healthy{border-left-color:#1a7f37}.tile.h-degraded,.tile.h-stale{border-left-color:#9a6700}.tile.h-failing{border-left-color:#cf222e}
+.tile.h-healthy{border-left-color:#1a7f37}.tile.lr-failed{border-left-color:#bc4c00}.tile.h-degraded,.tile.h-stale{border-left-color:#9a6700}.tile.h-failing{border-left-color:#cf222e}
 .head{display:flex;justify-content:space-between;align-items:flex-start;gap:8px}
 h2{margin:0;font-size:16px}.id{font-weight:400;color:#57606a;font-size:13px}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#eaeef2;color:#24292f;white-space:nowrap}
+.badges{text-align:right}.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#eaeef2;color:#24292f;white-space:nowrap}
 .badge.h-healthy{background:#dafbe1;color:#0f5323}.badge.h-degraded,.badge.h-stale{background:#fff8c5;color:#6b4a00}.badge.h-failing{background:#ffebe9;color:#a40e26}
 .facts{display:flex;flex-wrap:wrap;gap:4px 20px;margin:8px 0}.facts div{min-width:0}dt{font-size:12px;color:#57606a}dd{margin:0}
 .ok{color:#0f5323}.warn{color:#6b4a00;font-weight:600}.crit{color:#a40e26;font-weight:700}
