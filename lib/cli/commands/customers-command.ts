@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CliContext } from '../cli-context';
-import { CliError, EXIT_USAGE } from '../cli-error';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../cli-error';
+import { setExitCode } from '../set-exit-code';
 import { formatTable } from '../format-table';
 
 // API payloads are read loosely: the CLI shows what the API returns and lets the API validate.
@@ -78,22 +80,28 @@ export function registerCustomersCommand(program: Command, context: CliContext):
       .argument('<id>', 'customer id: lowercase letters, digits, hyphens'),
   )
     .option('--disabled', 'register without collecting yet')
-    .action(async (id: string, options: CustomerFlags & { disabled?: boolean }, command: Command) => {
+    .option('--secret-file <path>', 'file holding the client secret VALUE (clientSecret mode); prompted without echo when omitted')
+    .option('--certificate-file <path>', 'PEM with certificate and private key (certificate mode)')
+    .option('--expires-on <iso-date>', 'when the secret expires (certificates: read from the certificate)')
+    .action(async (id: string, options: CustomerFlags & CredentialFlags & { disabled?: boolean }, command: Command) => {
       const api = context.api(command);
       const existing = await api.request('GET', `customers/${encodeURIComponent(id)}`, { allow: [404] });
       if (existing.status !== 404)
         throw new CliError(`Customer ${id} already exists; use \`ctc customers update ${id}\``);
-      for (const flag of ['name', 'tenant', 'client'] as const) {
-        if (!options[flag]) throw new CliError(`--${flag} is required to add a customer`, EXIT_USAGE);
-      }
-      const body = applyFlags({ id, enabled: !options.disabled, resources: [] }, options);
-      const saved = savedCustomer(
-        await api.request<SaveAnswer>('PUT', `customers/${encodeURIComponent(id)}`, { body }),
-      );
+      await promptMissing(context, options);
+      const credential = await readCredential(context, options.authMode ?? 'clientSecret', options, true);
+      const body = { ...applyFlags({ id, enabled: !options.disabled, resources: [] }, options), ...credential };
+      const response = await api.request<SaveAnswer>('PUT', `customers/${encodeURIComponent(id)}`, { body });
+      const saved = savedCustomer(response);
       context.io.out(`Added ${saved.id} (${saved.displayName}) with ${saved.resources.length} resource(s).\n`);
-      context.io.out(
-        `Next: store its client secret in Key Vault as "${saved.secretName}", then run \`ctc test ${id}\`.\n`,
-      );
+      const mode = saved.authMode ?? 'clientSecret';
+      const awaitingSecret = (mode === 'clientSecret' || mode === 'certificate') && Object.keys(credential).length === 0;
+      if (awaitingSecret) {
+        // Registered ahead of its secret: the test cannot pass yet, which is not a failure of this command.
+        context.io.out(`Next: store its ${mode === 'certificate' ? 'certificate' : 'client secret'} with \`ctc customers rotate-secret ${id}\`.\n`);
+        return;
+      }
+      reportOnboarding(context, command, response.body);
     });
 
   customerFlags(
@@ -156,21 +164,137 @@ export function registerCustomersCommand(program: Command, context: CliContext):
     .description('delete a registration (DELETE /api/customers/{id})')
     .argument('<id>', 'customer id')
     .option('--yes', 'confirm; required, as this cannot be undone')
-    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
+    .option('--purge-data', "also delete the customer's stored datapoints and snapshots")
+    .action(async (id: string, options: { yes?: boolean; purgeData?: boolean }, command: Command) => {
       if (!options.yes) throw new CliError(`Removing ${id} cannot be undone; repeat with --yes to confirm`, EXIT_USAGE);
       await getCustomer(context, command, id);
       const response = await context
         .api(command)
-        .request('DELETE', `customers/${encodeURIComponent(id)}`, { allow: [404, 405] });
+        .request<RemovalAnswer>('DELETE', `customers/${encodeURIComponent(id)}`, {
+          allow: [404, 405],
+          ...(options.purgeData ? { query: { purgeData: 'true' } } : {}),
+        });
       if (response.status === 404 || response.status === 405) {
         throw new CliError(
           `This collector has no DELETE /api/customers/{id}; disable the customer instead: ctc customers disable ${id}`,
         );
       }
-      context.io.out(`Removed ${id}.\n`);
+      const removal = response.body;
+      context.io.out(
+        `Removed ${id}` +
+          (removal.secretDeleted ? '; its Key Vault secret is soft-deleted (recoverable during the retention period)' : '') +
+          (removal.purged ? `; purged ${removal.purged.datapoints} datapoint(s) and ${removal.purged.snapshots} snapshot(s)` : '') +
+          '.\n',
+      );
+    });
+
+  customers
+    .command('rotate-secret')
+    .description('store a new client secret or certificate version in Key Vault and test it at once')
+    .argument('<id>', 'customer id')
+    .option('--secret-file <path>', 'file holding the new client secret VALUE; prompted without echo when omitted')
+    .option('--certificate-file <path>', 'PEM with the new certificate and private key')
+    .option('--expires-on <iso-date>', 'when the new secret expires')
+    .action(async (id: string, options: CredentialFlags, command: Command) => {
+      const current = await getCustomer(context, command, id);
+      const mode = current.authMode ?? 'clientSecret';
+      const body = await readCredential(context, mode, options, false);
+      const { body: answer } = await context
+        .api(command)
+        .request<OnboardingAnswer>('POST', `customers/${encodeURIComponent(id)}/rotate-secret`, { body });
+      reportOnboarding(context, command, answer);
     });
 
   return customers;
+}
+
+interface CredentialFlags {
+  authMode?: string;
+  secretFile?: string;
+  certificateFile?: string;
+  expiresOn?: string;
+}
+
+interface OnboardingAnswer {
+  secret?: { name: string; version: string; expiresOn?: string };
+  test?: {
+    ok: boolean;
+    verdict: string;
+    stages: Array<{ stage: string; ok: boolean; diagnosis?: { code: string; fix: string }; resources?: Array<{ resourceId: string; diagnosis?: { code: string; fix: string } }> }>;
+  };
+}
+
+interface RemovalAnswer {
+  secretDeleted?: boolean;
+  purged?: { datapoints: number; snapshots: number };
+}
+
+/** Asks for the registration fields that were not given as flags (interactive terminals only). */
+async function promptMissing(context: CliContext, options: CustomerFlags & CredentialFlags): Promise<void> {
+  const ask = context.io.prompt;
+  const questions: Array<[keyof CustomerFlags | 'authMode', string]> = [
+    ['name', 'Display name: '],
+    ['tenant', "Customer's tenant ID: "],
+    ['authMode', 'Auth mode (clientSecret, certificate, federatedIdentity, lighthouse) [clientSecret]: '],
+    ['client', 'Client (application) ID: '],
+  ];
+  for (const [flag, question] of questions) {
+    if (options[flag] || !ask) continue;
+    const answer = await ask(question);
+    if (answer) (options as Record<string, string>)[flag] = answer;
+  }
+  for (const flag of ['name', 'tenant', 'client'] as const) {
+    if (!options[flag]) throw new CliError(`--${flag} is required to add a customer`, EXIT_USAGE);
+  }
+}
+
+/**
+ * The credential fields of the PUT / rotate-secret body. A secret is read from a file or typed without
+ * echo, never taken as a flag value (flags end up in shell history and process listings).
+ */
+async function readCredential(
+  context: CliContext,
+  authMode: string,
+  options: CredentialFlags,
+  optional: boolean,
+): Promise<{ secret?: string; certificate?: string; expiresOn?: string }> {
+  const expiresOn = options.expiresOn ? { expiresOn: toIsoDate(options.expiresOn) } : {};
+  if (options.certificateFile) return { certificate: readFileSync(options.certificateFile, 'utf8'), ...expiresOn };
+  if (options.secretFile) return { secret: readFileSync(options.secretFile, 'utf8').trim(), ...expiresOn };
+  if (authMode === 'clientSecret' && context.io.prompt) {
+    const secret = await context.io.prompt('Client secret VALUE (not its ID; input hidden): ', { secret: true });
+    if (secret) return { secret, ...expiresOn };
+  }
+  if (optional || authMode === 'federatedIdentity' || authMode === 'lighthouse') return {};
+  throw new CliError(
+    authMode === 'certificate' ? '--certificate-file is required' : '--secret-file is required (or run in a terminal to type it)',
+    EXIT_USAGE,
+  );
+}
+
+function toIsoDate(value: string): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new CliError(`--expires-on "${value}" is not a date`, EXIT_USAGE);
+  return date.toISOString();
+}
+
+/** Prints what Key Vault stored and the connection test verdict that the API ran at once. */
+function reportOnboarding(context: CliContext, command: Command, answer: unknown): void {
+  const { secret, test } = (answer ?? {}) as OnboardingAnswer;
+  if (secret) {
+    context.io.out(
+      `Stored Key Vault secret ${secret.name}, version ${secret.version}` + (secret.expiresOn ? `, expires ${secret.expiresOn}` : '') + '.\n',
+    );
+  }
+  if (!test) return;
+  context.io.out(`Connection test: ${test.verdict}\n`);
+  for (const stage of test.stages) {
+    const problems = [stage.diagnosis, ...(stage.resources ?? []).map((r) => r.diagnosis)].filter(
+      (d): d is { code: string; fix: string } => d !== undefined,
+    );
+    for (const d of problems) context.io.out(`  ✘ ${stage.stage}: ${d.code} — ${d.fix}\n`);
+  }
+  if (!test.ok) setExitCode(command, EXIT_FAILURE);
 }
 
 interface CustomerFlags {
@@ -178,6 +302,7 @@ interface CustomerFlags {
   tenant?: string;
   client?: string;
   secretName?: string;
+  authMode?: string;
   resource?: string[];
 }
 
@@ -187,6 +312,14 @@ function customerFlags(command: Command): Command {
     .option('--tenant <guid>', "the customer's Entra tenant ID")
     .option('--client <guid>', 'client (application) ID of the app registration in that tenant')
     .option('--secret-name <name>', 'Key Vault secret name (default customer-{id}-secret)')
+    .addOption(
+      new Option('--auth-mode <mode>', 'how the collector signs in to the tenant').choices([
+        'clientSecret',
+        'certificate',
+        'federatedIdentity',
+        'lighthouse',
+      ]),
+    )
     .addOption(
       new Option(
         '--resource <spec>',
@@ -204,6 +337,7 @@ function applyFlags(base: CustomerBody, flags: CustomerFlags): CustomerBody {
     ...(flags.tenant ? { tenantId: flags.tenant } : {}),
     ...(flags.client ? { clientId: flags.client } : {}),
     ...(flags.secretName ? { secretName: flags.secretName } : {}),
+    ...(flags.authMode ? { authMode: flags.authMode } : {}),
     ...(flags.resource ? { resources: flags.resource.map(parseResourceSpec) } : {}),
   };
 }
