@@ -1,0 +1,112 @@
+import { InvocationContext } from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleCollectMessage } from '../../lib/collect/handle-collect-message';
+import { HEALTH_CHANGED_EVENT, updateCustomerHealth } from '../../lib/health/update-customer-health';
+import { getHealth } from '../../lib/http/health-handler';
+import { startTestApp, recordingLogger, type TestApp } from '../support/start-test-app';
+
+let app: TestApp;
+const DAY = 86_400_000;
+const logLines: string[] = [];
+
+function context(): InvocationContext {
+  return new InvocationContext({
+    functionName: 'collect-customer',
+    invocationId: 'test',
+    triggerMetadata: { dequeueCount: 1 },
+    logHandler: (_level, ...args) => logLines.push(args.map(String).join(' ')),
+  });
+}
+
+/** Runs the queue worker for one customer, as the host would for a fresh hourly run. */
+async function run(customerId: string, n: number): Promise<void> {
+  const message = {
+    version: 1,
+    runId: `health-run-${n}`,
+    customerId,
+    windowStart: '2026-11-22T08:00:00.000Z',
+    windowEnd: '2026-11-22T09:00:00.000Z',
+    trigger: 'schedule',
+  };
+  await handleCollectMessage(app.services, message, context()).catch(() => undefined);
+}
+
+function healthEvents(customerId: string): Array<Record<string, unknown>> {
+  return logLines
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((e) => e.event === HEALTH_CHANGED_EVENT && e.customerId === customerId);
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app?.close());
+
+describe('updateCustomerHealth', () => {
+  it('degrades after 3 failed runs, fails after 5, and emits one event per state change', async () => {
+    const states: string[] = [];
+    for (let n = 1; n <= 6; n++) {
+      await run('fabrikam', n);
+      states.push((await app.services.health.find('fabrikam'))!.state);
+    }
+    expect(states).toEqual(['healthy', 'healthy', 'degraded', 'degraded', 'failing', 'failing']);
+    const events = healthEvents('fabrikam');
+    expect(events.map((e) => `${String(e.oldState)}->${String(e.newState)}`)).toEqual([
+      'unknown->healthy',
+      'healthy->degraded',
+      'degraded->failing',
+    ]);
+    expect(events[2]).toMatchObject({ code: 'AADSTS7000222', reason: '5 consecutive failed runs: AADSTS7000222' });
+  });
+
+  it('is healthy again after a success, and says so once', async () => {
+    // Fabrikam's customer shares a fresh secret: a new app secret and a new vault version.
+    const { state } = app.env.sandbox;
+    const { tenantId, clientId } = app.env.scenario.customers.find((c) => c.id === 'fabrikam')!;
+    const value = 'fresh-fabrikam-secret-value-0123456789';
+    state.addClientSecret(tenantId, clientId, { value, expiresAt: new Date(Date.now() + 100 * DAY) });
+    state.setVaultSecret('customer-fabrikam-secret', value, { expiresOn: new Date(Date.now() + 100 * DAY) });
+    app.services.secrets.forget('customer-fabrikam-secret');
+    await run('fabrikam', 7);
+    expect(await app.services.health.find('fabrikam')).toMatchObject({
+      state: 'healthy',
+      consecutiveFailures: 0,
+      secretExpiry: 'ok',
+    });
+    expect(healthEvents('fabrikam').at(-1)).toMatchObject({ oldState: 'failing', newState: 'healthy' });
+  });
+
+  it('warns when the secret expires within 30 days, is critical within 7, and warns without an expiry date', async () => {
+    const { state } = app.env.sandbox;
+    const value = state.findVaultSecret('customer-contoso-secret')!.value;
+    const levels: Array<[string, number | undefined]> = [];
+    for (const expiresOn of [new Date(Date.now() + 20 * DAY), new Date(Date.now() + 5 * DAY), undefined]) {
+      state.setVaultSecret('customer-contoso-secret', value, expiresOn ? { expiresOn } : {});
+      app.services.secrets.forget('customer-contoso-secret');
+      const health = await updateCustomerHealth(
+        app.services,
+        (await app.services.registry.get('contoso'))!,
+        recordingLogger(),
+      );
+      levels.push([health.secretExpiry, health.daysToExpiry]);
+    }
+    expect(levels).toEqual([
+      ['warning', 19],
+      ['critical', 4],
+      ['none', undefined],
+    ]);
+  });
+
+  it('GET /api/health shows contoso healthy and the failing customers with their reasons', async () => {
+    for (const id of ['contoso', 'northwind', 'tailspin']) await run(id, 100);
+    const response = await getHealth(app.services);
+    const body = response.jsonBody as { customers: Array<Record<string, unknown>>; counts: Record<string, number> };
+    const byId = Object.fromEntries(body.customers.map((c) => [c.customerId, c]));
+    expect(byId.contoso).toMatchObject({ state: 'healthy', secretExpiry: 'none' });
+    expect(byId.contoso?.lastSuccessAt).toBeDefined();
+    expect(byId.northwind).toMatchObject({ state: 'healthy', consecutiveFailures: 1, code: 'AuthorizationFailed' });
+    expect(byId.tailspin).toMatchObject({ code: 'ManagedIdentityNotInCustomerTenant', consecutiveFailures: 1 });
+    expect(body.counts.healthy).toBeGreaterThanOrEqual(3);
+  });
+});
