@@ -17,14 +17,22 @@ export interface SelectedSeries {
 
 /**
  * The series a query reads, from the customer's configuration (so storage is never scanned).
- * Matching is case-insensitive, as ARM IDs and metric names are. Naming a resource or metric the
- * customer does not collect is a 404 that says which, not an empty answer.
+ * Matching is case-insensitive, as ARM IDs and metric names are. A full resource ID or a metric the
+ * customer does not collect is a 404 that says which, not an empty answer; an unknown bare name is a 400.
  */
 export function selectSeries(customer: Customer, selector: SeriesSelector): SelectedSeries[] {
   const resources = selector.resources ?? [];
   const metrics = (selector.metrics ?? []).map((m) => m.toLowerCase());
   for (const wanted of resources) {
     if (!customer.resources.some((r) => matchesResource(r.resourceId, wanted))) {
+      // A bare name only means something within the customer's configuration: an unknown one is a bad request.
+      if (!wanted.startsWith('/')) {
+        throw new AppError({
+          kind: 'validation',
+          code: 'InvalidRequest',
+          message: `resource "${wanted}" is neither a full ARM resource ID nor the name of one of ${customer.id}'s resources`,
+        });
+      }
       throw new AppError({
         kind: 'notFound',
         code: 'ResourceNotConfigured',

@@ -102,7 +102,13 @@ describe('GET /api/customers/{id}/metrics', () => {
       400,
       'InvalidContinuationToken',
     ],
-    ['a resource it does not collect', '/customers/contoso/metrics?resource=vm-other', 404, 'ResourceNotConfigured'],
+    ['a resource name it does not have', '/customers/contoso/metrics?resource=vm-other', 400, 'InvalidRequest'],
+    [
+      'a resource ID it does not collect',
+      '/customers/contoso/metrics?resource=/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1',
+      404,
+      'ResourceNotConfigured',
+    ],
     [
       'a metric it does not collect',
       '/customers/contoso/metrics?resource=vm-contoso-gw&metric=x',
