@@ -83,7 +83,7 @@ describe.skipIf(!available)('the dashboard in headless Chromium', () => {
   it('fits a phone-width screen without horizontal scrolling', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${api.host.httpUrl}/api/dashboard`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(OUTPUT, 'dashboard-phone.png'), fullPage: true });
     await page.close();
