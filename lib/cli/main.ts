@@ -3,6 +3,7 @@ import { createCliContext } from './cli-context';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error';
 import { takeExitCode } from './set-exit-code';
 import { processIo, type CliIo } from './cli-io';
+import { registerAuditCommand } from './commands/audit-command';
 import { registerCollectCommand } from './commands/collect-command';
 import { registerCustomersCommand } from './commands/customers-command';
 import { registerHealthCommand } from './commands/health-command';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerCollectCommand(program, context);
   registerQueryCommand(program, context);
   registerHealthCommand(program, context);
+  registerAuditCommand(program, context);
   // Every (sub)command reports through us instead of exiting the process, so tests run it in-process.
   const exitOverride = (command: Command): void => {
     command.exitOverride();
