@@ -48,17 +48,25 @@ export async function updateCustomerHealth(
     now,
     scheduleIntervalMs: scheduleIntervalMs(deps.config.collectSchedule, now),
   });
-  const changed = !previous || previous.state !== health.state || previous.secretExpiry !== health.secretExpiry;
+  // A customer seen for the first time starts out `unknown`; recording that is not a change worth an event.
+  const changed = previous
+    ? previous.state !== health.state || previous.secretExpiry !== health.secretExpiry
+    : health.state !== 'unknown';
   const stored: StoredHealth = {
     customerId: customer.id,
     ...health,
-    changedAt: changed ? now.toISOString() : previous.changedAt,
+    changedAt: changed || !previous ? now.toISOString() : previous.changedAt,
     evaluatedAt: now.toISOString(),
   };
   await deps.health.put(stored);
   if (changed) {
     const from = previous?.state ?? 'unknown';
-    const level = health.state === 'failing' || health.secretExpiry === 'critical' ? 'error' : 'warn';
+    const level =
+      health.state === 'failing' || health.secretExpiry === 'critical'
+        ? 'error'
+        : health.state === 'healthy' && health.secretExpiry === 'ok'
+          ? 'info'
+          : 'warn';
     log[level](`${HEALTH_CHANGED_EVENT}: ${customer.id} ${from} -> ${health.state} (${health.reason})`, {
       event: HEALTH_CHANGED_EVENT,
       customerId: customer.id,
