@@ -80,7 +80,10 @@ export function registerCustomersCommand(program: Command, context: CliContext):
       .argument('<id>', 'customer id: lowercase letters, digits, hyphens'),
   )
     .option('--disabled', 'register without collecting yet')
-    .option('--secret-file <path>', 'file holding the client secret VALUE (clientSecret mode); prompted without echo when omitted')
+    .option(
+      '--secret-file <path>',
+      'file holding the client secret VALUE (clientSecret mode); prompted without echo when omitted',
+    )
     .option('--certificate-file <path>', 'PEM with certificate and private key (certificate mode)')
     .option('--expires-on <iso-date>', 'when the secret expires (certificates: read from the certificate)')
     .action(async (id: string, options: CustomerFlags & CredentialFlags & { disabled?: boolean }, command: Command) => {
@@ -95,10 +98,13 @@ export function registerCustomersCommand(program: Command, context: CliContext):
       const saved = savedCustomer(response);
       context.io.out(`Added ${saved.id} (${saved.displayName}) with ${saved.resources.length} resource(s).\n`);
       const mode = saved.authMode ?? 'clientSecret';
-      const awaitingSecret = (mode === 'clientSecret' || mode === 'certificate') && Object.keys(credential).length === 0;
+      const awaitingSecret =
+        (mode === 'clientSecret' || mode === 'certificate') && Object.keys(credential).length === 0;
       if (awaitingSecret) {
         // Registered ahead of its secret: the test cannot pass yet, which is not a failure of this command.
-        context.io.out(`Next: store its ${mode === 'certificate' ? 'certificate' : 'client secret'} with \`ctc customers rotate-secret ${id}\`.\n`);
+        context.io.out(
+          `Next: store its ${mode === 'certificate' ? 'certificate' : 'client secret'} with \`ctc customers rotate-secret ${id}\`.\n`,
+        );
         return;
       }
       reportOnboarding(context, command, response.body);
@@ -182,8 +188,12 @@ export function registerCustomersCommand(program: Command, context: CliContext):
       const removal = response.body;
       context.io.out(
         `Removed ${id}` +
-          (removal.secretDeleted ? '; its Key Vault secret is soft-deleted (recoverable during the retention period)' : '') +
-          (removal.purged ? `; purged ${removal.purged.datapoints} datapoint(s) and ${removal.purged.snapshots} snapshot(s)` : '') +
+          (removal.secretDeleted
+            ? '; its Key Vault secret is soft-deleted (recoverable during the retention period)'
+            : '') +
+          (removal.purged
+            ? `; purged ${removal.purged.datapoints} datapoint(s) and ${removal.purged.snapshots} snapshot(s)`
+            : '') +
           '.\n',
       );
     });
@@ -220,7 +230,12 @@ interface OnboardingAnswer {
   test?: {
     ok: boolean;
     verdict: string;
-    stages: Array<{ stage: string; ok: boolean; diagnosis?: { code: string; fix: string }; resources?: Array<{ resourceId: string; diagnosis?: { code: string; fix: string } }> }>;
+    stages: Array<{
+      stage: string;
+      ok: boolean;
+      diagnosis?: { code: string; fix: string };
+      resources?: Array<{ resourceId: string; diagnosis?: { code: string; fix: string } }>;
+    }>;
   };
 }
 
@@ -267,7 +282,9 @@ async function readCredential(
   }
   if (optional || authMode === 'federatedIdentity' || authMode === 'lighthouse') return {};
   throw new CliError(
-    authMode === 'certificate' ? '--certificate-file is required' : '--secret-file is required (or run in a terminal to type it)',
+    authMode === 'certificate'
+      ? '--certificate-file is required'
+      : '--secret-file is required (or run in a terminal to type it)',
     EXIT_USAGE,
   );
 }
@@ -283,7 +300,9 @@ function reportOnboarding(context: CliContext, command: Command, answer: unknown
   const { secret, test } = (answer ?? {}) as OnboardingAnswer;
   if (secret) {
     context.io.out(
-      `Stored Key Vault secret ${secret.name}, version ${secret.version}` + (secret.expiresOn ? `, expires ${secret.expiresOn}` : '') + '.\n',
+      `Stored Key Vault secret ${secret.name}, version ${secret.version}` +
+        (secret.expiresOn ? `, expires ${secret.expiresOn}` : '') +
+        '.\n',
     );
   }
   if (!test) return;
