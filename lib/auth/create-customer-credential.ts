@@ -72,5 +72,9 @@ function requireSecret(customer: Customer, secret: CustomerSecret | undefined): 
 }
 
 function assertNever(mode: never): never {
-  throw new AppError({ kind: 'internal', code: 'UnknownAuthMode', message: `No credential for auth mode ${String(mode)}` });
+  throw new AppError({
+    kind: 'internal',
+    code: 'UnknownAuthMode',
+    message: `No credential for auth mode ${String(mode)}`,
+  });
 }

@@ -20,7 +20,9 @@ const VM_METRICS = ['Percentage CPU', 'Available Memory Bytes', 'Network In Tota
 export function buildBenchScenario(shape: BenchShape, now = new Date()): DemoScenario {
   const demo = buildDemoScenario(now);
   const seed = structuredClone(demo.seed) as {
-    -readonly [K in keyof SandboxSeed]-?: NonNullable<SandboxSeed[K]> extends readonly (infer T)[] ? T[] : SandboxSeed[K];
+    -readonly [K in keyof SandboxSeed]-?: NonNullable<SandboxSeed[K]> extends readonly (infer T)[]
+      ? T[]
+      : SandboxSeed[K];
   };
   const customers: CustomerInput[] = [];
   const metrics = VM_METRICS.slice(0, Math.max(1, Math.min(shape.metricsPerResource, VM_METRICS.length)));
@@ -35,7 +37,13 @@ export function buildBenchScenario(shape: BenchShape, now = new Date()): DemoSce
     const secret = randomBytes(24).toString('base64url');
     seed.tenants.push({ tenantId, displayName: `Bench customer ${i}` });
     seed.subscriptions.push({ subscriptionId, tenantId });
-    seed.apps.push({ tenantId, clientId, objectId, displayName: 'collector', secrets: [{ value: secret, expiresAt: validUntil }] });
+    seed.apps.push({
+      tenantId,
+      clientId,
+      objectId,
+      displayName: 'collector',
+      secrets: [{ value: secret, expiresAt: validUntil }],
+    });
     seed.roleAssignments.push({ principalId: objectId, scope: `/subscriptions/${subscriptionId}`, roleName: 'Reader' });
     seed.vaultSecrets.push({ name: defaultSecretName(id), value: secret, expiresOn: validUntil });
     const resources = [];
@@ -48,7 +56,13 @@ export function buildBenchScenario(shape: BenchShape, now = new Date()): DemoSce
       });
       resources.push({ resourceId, metrics, aggregations: ['Average', 'Maximum'] as const, interval: 'PT1M' as const });
     }
-    customers.push({ id, displayName: `Bench customer ${i}`, tenantId, clientId, resources: resources.map((r) => ({ ...r, aggregations: [...r.aggregations] })) });
+    customers.push({
+      id,
+      displayName: `Bench customer ${i}`,
+      tenantId,
+      clientId,
+      resources: resources.map((r) => ({ ...r, aggregations: [...r.aggregations] })),
+    });
   }
   return { seed, customers };
 }

@@ -59,7 +59,9 @@ async function main(): Promise<void> {
     await services.registry.put(CustomerRegistry.validate(c));
   }
   const setupMs = performance.now() - setupStart;
-  console.error(`[bench] ${shape.customers} customers × ${shape.resourcesPerCustomer} VMs × ${shape.metricsPerResource} metrics ready in ${(setupMs / 1000).toFixed(1)} s`);
+  console.error(
+    `[bench] ${shape.customers} customers × ${shape.resourcesPerCustomer} VMs × ${shape.metricsPerResource} metrics ready in ${(setupMs / 1000).toFixed(1)} s`,
+  );
 
   const customers = await services.registry.list();
   const plan = planCollectionRun(customers, '0 0 * * * *', new Date());
@@ -77,7 +79,16 @@ async function main(): Promise<void> {
     });
     const ms = performance.now() - started;
     console.error(`[bench] ${label}: ${(ms / 1000).toFixed(2)} s`);
-    return { label, seconds: round(ms / 1000), customers: plan.messages.length, failed, datapoints, datapointsPerSecond: Math.round(datapoints / (ms / 1000)), customerP50ms: round(percentile(latencies, 50)), customerP95ms: round(percentile(latencies, 95)) };
+    return {
+      label,
+      seconds: round(ms / 1000),
+      customers: plan.messages.length,
+      failed,
+      datapoints,
+      datapointsPerSecond: Math.round(datapoints / (ms / 1000)),
+      customerP50ms: round(percentile(latencies, 50)),
+      customerP95ms: round(percentile(latencies, 95)),
+    };
   };
   const cold = await cycle('cycle 1 (cold: new credentials, token requests)');
   const warm = await cycle('cycle 2 (warm: cached credentials and tokens, same window rewritten)');
@@ -89,12 +100,26 @@ async function main(): Promise<void> {
     const customer = sample[i % sample.length]!;
     const target = customer.resources[i % customer.resources.length]!;
     const t = performance.now();
-    await services.metricsTable.query({ customerId: customer.id, resourceId: target.resourceId, metric: target.metrics[0]!, from: new Date(window.end.getTime() - 24 * 3600_000), to: window.end });
+    await services.metricsTable.query({
+      customerId: customer.id,
+      resourceId: target.resourceId,
+      metric: target.metrics[0]!,
+      from: new Date(window.end.getTime() - 24 * 3600_000),
+      to: window.end,
+    });
     queryLatencies.push(performance.now() - t);
   }
   const query = { queries, p50ms: round(percentile(queryLatencies, 50)), p95ms: round(percentile(queryLatencies, 95)) };
 
-  const report = { when: new Date().toISOString(), node: process.version, shape, concurrency, setupSeconds: round(setupMs / 1000), cycles: [cold, warm], seriesQuery24h: query };
+  const report = {
+    when: new Date().toISOString(),
+    node: process.version,
+    shape,
+    concurrency,
+    setupSeconds: round(setupMs / 1000),
+    cycles: [cold, warm],
+    seriesQuery24h: query,
+  };
   console.table([cold, warm]);
   console.table([query]);
   const dir = join(process.cwd(), 'test-output');

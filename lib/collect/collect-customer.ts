@@ -70,7 +70,11 @@ export async function collectCustomer(
   const customer = await deps.registry.find(message.customerId);
   if (!customer || !customer.enabled) {
     const reason = customer ? 'CustomerDisabled' : 'CustomerNotFound';
-    log.warn(`Skipping ${message.customerId}: ${reason}`, { customerId: message.customerId, runId: message.runId, code: reason });
+    log.warn(`Skipping ${message.customerId}: ${reason}`, {
+      customerId: message.customerId,
+      runId: message.runId,
+      code: reason,
+    });
     return { customerId: message.customerId, outcome: 'skipped', datapointsWritten: 0, resources: [] };
   }
   const context: DiagnosisContext = {
@@ -163,7 +167,13 @@ export async function collectCustomer(
   if (firstFailure) {
     await recordFailure(firstFailure, outcomes, written);
     if (reads.some((r) => r.diagnosis?.retryable)) throw transientError(customer.id, firstFailure);
-    return { customerId: customer.id, outcome: 'failed', datapointsWritten: written, diagnosis: firstFailure, resources: outcomes };
+    return {
+      customerId: customer.id,
+      outcome: 'failed',
+      datapointsWritten: written,
+      diagnosis: firstFailure,
+      resources: outcomes,
+    };
   }
   await deps.statuses.record({
     customerId: customer.id,
@@ -200,7 +210,11 @@ async function readResource(
   });
   let read: Awaited<ReturnType<typeof readResourceState>>;
   try {
-    read = await readResourceState(clients.resources, target.resourceId, AbortSignal.timeout(deps.settings.httpTimeoutMs));
+    read = await readResourceState(
+      clients.resources,
+      target.resourceId,
+      AbortSignal.timeout(deps.settings.httpTimeoutMs),
+    );
   } catch (error) {
     return fail(error, 'arm');
   }

@@ -72,7 +72,7 @@ export const SETTINGS = [
     default: 'managedIdentity',
     required: false,
     description:
-      "Who the app is towards its own Key Vault and storage: `managedIdentity` (Azure), or `azureCli` to run the local host against real Azure with your `az login`.",
+      'Who the app is towards its own Key Vault and storage: `managedIdentity` (Azure), or `azureCli` to run the local host against real Azure with your `az login`.',
     setBy: 'local',
   },
   {

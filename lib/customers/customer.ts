@@ -24,7 +24,13 @@ export const guidSchema = z.string().regex(GUID, 'must be a GUID');
  * resources are in the provider's own tenant; elsewhere it fails, and diagnosis explains why (kept so a
  * customer configured that way gets that explanation instead of a validation error).
  */
-export const AUTH_MODES = ['clientSecret', 'certificate', 'federatedIdentity', 'lighthouse', 'managedIdentity'] as const;
+export const AUTH_MODES = [
+  'clientSecret',
+  'certificate',
+  'federatedIdentity',
+  'lighthouse',
+  'managedIdentity',
+] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 export const AGGREGATIONS = ['Average', 'Minimum', 'Maximum', 'Total', 'Count'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
@@ -38,7 +44,13 @@ export const resourceTargetSchema = z.object({
   resourceId: resourceIdSchema,
   /** Metric names as Azure Monitor defines them (e.g. `Percentage CPU`). Empty: state only (Fabric). */
   metrics: z
-    .array(z.string().min(1).max(200).regex(/^[^,]+$/, 'metric names cannot contain commas'))
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[^,]+$/, 'metric names cannot contain commas'),
+    )
     .max(100)
     .default([]),
   aggregations: z.array(z.enum(AGGREGATIONS)).min(1).default(['Average', 'Maximum']),

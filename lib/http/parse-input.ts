@@ -12,7 +12,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
 /** Reads a JSON body; a malformed one is a 400, not a 500. */
 export async function readJsonBody(request: { text(): Promise<string> }): Promise<unknown> {
   const text = await request.text();
-  if (!text.trim()) throw new AppError({ kind: 'validation', code: 'InvalidRequest', message: 'Request body is empty; JSON expected' });
+  if (!text.trim())
+    throw new AppError({ kind: 'validation', code: 'InvalidRequest', message: 'Request body is empty; JSON expected' });
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -13,7 +13,10 @@ export function formatRunSummary(statuses: readonly CustomerStatus[]): string {
     const points = `${s.datapointsWritten} datapoints`;
     if (s.outcome === 'ok') return `  ✔ ${name}  ok      ${points} from ${s.resources.length} resources`;
     const failedResources = s.resources.filter((r) => !r.ok).length;
-    const scope = s.errorStage === 'arm' || s.errorStage === 'metrics' ? ` (${failedResources} of ${s.resources.length} resources)` : '';
+    const scope =
+      s.errorStage === 'arm' || s.errorStage === 'metrics'
+        ? ` (${failedResources} of ${s.resources.length} resources)`
+        : '';
     return [
       `  ✘ ${name}  failed  ${points}; ${s.errorCode ?? 'UnknownError'} at ${s.errorStage ?? '?'}${scope}`,
       `    ${' '.repeat(width)}  cause: ${s.errorMessage ?? '-'}`,
@@ -23,5 +26,8 @@ export function formatRunSummary(statuses: readonly CustomerStatus[]): string {
   const ok = rows.filter((s) => s.outcome === 'ok').length;
   const total = rows.reduce((sum, s) => sum + s.datapointsWritten, 0);
   const runs = [...new Set(rows.map((s) => s.lastRunId))].join(', ');
-  return [`Collection summary (run ${runs}): ${ok} of ${rows.length} customers ok, ${total} datapoints written`, ...lines].join('\n');
+  return [
+    `Collection summary (run ${runs}): ${ok} of ${rows.length} customers ok, ${total} datapoints written`,
+    ...lines,
+  ].join('\n');
 }

@@ -40,7 +40,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, got "${values.port}"`);
 
   const root = findPackageRoot();
   const started = performance.now();
@@ -53,14 +54,17 @@ async function main(): Promise<number> {
     progress('Starting Azurite and the sandbox cloud…');
     environment = await startLocalEnvironment();
     appSettings = { ...environment.appSettings };
-    progress(`Azurite and sandbox ready in ${seconds(started)} (Key Vault ${environment.sandbox.urls.keyVault}, ARM ${environment.sandbox.urls.arm})`);
+    progress(
+      `Azurite and sandbox ready in ${seconds(started)} (Key Vault ${environment.sandbox.urls.keyVault}, ARM ${environment.sandbox.urls.arm})`,
+    );
   }
   // The Functions host exports app settings as environment variables; the config module reads them there.
   Object.assign(process.env, appSettings);
   const services = getServices();
   await services.ensureStorage();
   if (environment) {
-    for (const customer of environment.scenario.customers) await services.registry.put(CustomerRegistry.validate(customer));
+    for (const customer of environment.scenario.customers)
+      await services.registry.put(CustomerRegistry.validate(customer));
     progress(`Registered demo customers: ${environment.scenario.customers.map((c) => c.id).join(', ')}`);
   }
 
@@ -122,7 +126,9 @@ function readable(message: string): string {
   if (!message.startsWith('{')) return message;
   try {
     const { message: text, ...rest } = JSON.parse(message) as Record<string, unknown>;
-    return `${String(text)} ${Object.entries(rest).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`;
+    return `${String(text)} ${Object.entries(rest)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ')}`;
   } catch {
     return message;
   }

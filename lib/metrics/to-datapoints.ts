@@ -53,7 +53,13 @@ export function toDatapoints(
   return points;
 }
 
-function pickAggregates(value: { average?: number; minimum?: number; maximum?: number; total?: number; count?: number }) {
+function pickAggregates(value: {
+  average?: number;
+  minimum?: number;
+  maximum?: number;
+  total?: number;
+  count?: number;
+}) {
   const out: { average?: number; minimum?: number; maximum?: number; total?: number; count?: number } = {};
   if (typeof value.average === 'number') out.average = value.average;
   if (typeof value.minimum === 'number') out.minimum = value.minimum;

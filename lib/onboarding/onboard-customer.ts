@@ -59,7 +59,10 @@ export async function onboardCustomer(
 }
 
 /** Splits credential fields off the registration, refusing any other secret-looking field. */
-function splitBody(record: Record<string, unknown>): { registration: Record<string, unknown>; material: CredentialMaterial } {
+function splitBody(record: Record<string, unknown>): {
+  registration: Record<string, unknown>;
+  material: CredentialMaterial;
+} {
   const registration: Record<string, unknown> = {};
   const credential: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {

@@ -25,7 +25,9 @@ export async function removeCustomer(
   await deps.statuses.remove(id);
   deps.credentials.forget(id);
   deps.secrets.forget(customer.secretName);
-  const secretDeleted = needsKeyVaultSecret(customer.authMode) ? await softDeleteSecret(deps, customer.secretName) : false;
+  const secretDeleted = needsKeyVaultSecret(customer.authMode)
+    ? await softDeleteSecret(deps, customer.secretName)
+    : false;
   if (!options.purgeData) return { customerId: id, secretDeleted };
   const datapoints = await deps.metricsTable.deleteCustomer(id);
   const snapshots = await deps.snapshots.deleteCustomer(id);

@@ -28,12 +28,20 @@ export async function storeCustomerSecret(
 ): Promise<StoredSecret> {
   const { value, contentType, expiresOn } = prepare(customer, material);
   if (expiresOn && expiresOn.getTime() <= now.getTime()) {
-    throw invalid('CredentialExpired', `The ${describe(customer)} expired on ${expiresOn.toISOString()}; send a current one`);
+    throw invalid(
+      'CredentialExpired',
+      `The ${describe(customer)} expired on ${expiresOn.toISOString()}; send a current one`,
+    );
   }
   const stored = await client.setSecret(customer.secretName, value, {
     contentType,
     ...(expiresOn ? { expiresOn } : {}),
-    tags: { customerId: customer.id, tenantId: customer.tenantId, clientId: customer.clientId, authMode: customer.authMode },
+    tags: {
+      customerId: customer.id,
+      tenantId: customer.tenantId,
+      clientId: customer.clientId,
+      authMode: customer.authMode,
+    },
   });
   return {
     name: customer.secretName,
@@ -46,15 +54,22 @@ export async function storeCustomerSecret(
 function prepare(customer: Customer, material: CredentialMaterial) {
   const given = material.expiresOn ? new Date(material.expiresOn) : undefined;
   if (customer.authMode === 'clientSecret') {
-    if (!material.secret) throw invalid('SecretRequired', `Customer ${customer.id} uses clientSecret: send "secret" (the secret VALUE)`);
+    if (!material.secret)
+      throw invalid('SecretRequired', `Customer ${customer.id} uses clientSecret: send "secret" (the secret VALUE)`);
     if (/^-----BEGIN /.test(material.secret.trim())) {
-      throw invalid('SecretLooksLikeCertificate', 'The secret is a PEM block: use authMode "certificate" and send it as "certificate"');
+      throw invalid(
+        'SecretLooksLikeCertificate',
+        'The secret is a PEM block: use authMode "certificate" and send it as "certificate"',
+      );
     }
     return { value: material.secret, contentType: SECRET_CONTENT_TYPES.clientSecret, expiresOn: given };
   }
   if (customer.authMode === 'certificate') {
     if (!material.certificate) {
-      throw invalid('CertificateRequired', `Customer ${customer.id} uses certificate: send "certificate" (PEM with the private key)`);
+      throw invalid(
+        'CertificateRequired',
+        `Customer ${customer.id} uses certificate: send "certificate" (PEM with the private key)`,
+      );
     }
     const notAfter = checkPem(material.certificate);
     return { value: material.certificate, contentType: SECRET_CONTENT_TYPES.certificate, expiresOn: given ?? notAfter };
@@ -68,10 +83,15 @@ function prepare(customer: Customer, material: CredentialMaterial) {
 /** Checks the PEM holds a certificate and its matching private key; returns the certificate's notAfter. */
 function checkPem(pem: string): Date {
   const certificateBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
-  const keyBlock = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem)?.[0];
+  const keyBlock = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(
+    pem,
+  )?.[0];
   if (!certificateBlock) throw invalid('InvalidCertificate', 'The certificate PEM has no CERTIFICATE block');
   if (!keyBlock) {
-    throw invalid('InvalidCertificate', 'The certificate PEM has no unencrypted PRIVATE KEY block (export it with the key, without a password)');
+    throw invalid(
+      'InvalidCertificate',
+      'The certificate PEM has no unencrypted PRIVATE KEY block (export it with the key, without a password)',
+    );
   }
   let x509: X509Certificate;
   try {
@@ -79,7 +99,10 @@ function checkPem(pem: string): Date {
     if (!x509.checkPrivateKey(createPrivateKey(keyBlock))) throw new Error('mismatch');
   } catch {
     // No cause attached: parser errors may quote the input.
-    throw invalid('InvalidCertificate', 'The certificate PEM cannot be read, or its private key does not belong to its certificate');
+    throw invalid(
+      'InvalidCertificate',
+      'The certificate PEM cannot be read, or its private key does not belong to its certificate',
+    );
   }
   return new Date(x509.validTo);
 }

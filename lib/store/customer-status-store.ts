@@ -66,7 +66,9 @@ export class CustomerStatusStore {
   async record(update: CustomerStatusUpdate): Promise<CustomerStatus> {
     const previous = await this.find(update.customerId);
     const sameRun = previous?.lastRunId === update.lastRunId;
-    const priorStreak = previous ? previous.consecutiveFailures - (sameRun && previous.outcome === 'failed' ? 1 : 0) : 0;
+    const priorStreak = previous
+      ? previous.consecutiveFailures - (sameRun && previous.outcome === 'failed' ? 1 : 0)
+      : 0;
     const status: CustomerStatus = {
       ...update,
       ...(update.outcome === 'ok'

@@ -1,7 +1,12 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CUSTOMERS_TABLE, CUSTOMER_STATUS_TABLE, METRICS_TABLE, SNAPSHOTS_CONTAINER } from '../../lib/app/storage-names';
+import {
+  CUSTOMERS_TABLE,
+  CUSTOMER_STATUS_TABLE,
+  METRICS_TABLE,
+  SNAPSHOTS_CONTAINER,
+} from '../../lib/app/storage-names';
 import { collectCustomer } from '../../lib/collect/collect-customer';
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import { runConnectionTest } from '../../lib/diagnose/run-connection-test';
@@ -44,14 +49,21 @@ describe('createCustomerCredential (every auth mode, end to end against the sand
     const result = await collect('litware');
     expect(result.outcome).toBe('ok');
     expect(result.datapointsWritten).toBe(12);
-    expect(result.resources.find((r) => r.resourceId.includes('Microsoft.Fabric'))).toMatchObject({ ok: true, state: 'Paused', sku: 'F8' });
+    expect(result.resources.find((r) => r.resourceId.includes('Microsoft.Fabric'))).toMatchObject({
+      ok: true,
+      state: 'Paused',
+      sku: 'F8',
+    });
   });
 
   it('passes the connection test for each of the three modes', async () => {
     for (const id of ['adatum', 'litware', 'wingtip']) {
       const report = await runConnectionTest(await app.services.registry.get(id), app.services);
       expect(report, id).toMatchObject({ ok: true, verdict: 'ready to collect' });
-      expect(report.stages.some((s) => s.stage === 'keyVault'), id).toBe(id === 'wingtip');
+      expect(
+        report.stages.some((s) => s.stage === 'keyVault'),
+        id,
+      ).toBe(id === 'wingtip');
     }
   });
 
@@ -101,7 +113,12 @@ describe('createCustomerCredential (every auth mode, end to end against the sand
       expect(result.outcome).toBe('failed');
       expect(result.diagnosis).toMatchObject({ code: 'LighthouseDelegationMissing', who: 'customer', stage: 'arm' });
     } finally {
-      state.delegate({ scope, managingTenantId: DEMO_IDS.homeTenantId, principalId: DEMO_IDS.managedIdentity.objectId, roleName: 'Reader' });
+      state.delegate({
+        scope,
+        managingTenantId: DEMO_IDS.homeTenantId,
+        principalId: DEMO_IDS.managedIdentity.objectId,
+        roleName: 'Reader',
+      });
     }
     expect((await collect('litware')).outcome).toBe('ok');
   });
@@ -114,7 +131,9 @@ describe('createCustomerCredential (every auth mode, end to end against the sand
       const table = TableClient.fromConnectionString(app.env.azurite.connectionString, name);
       for await (const entity of table.listEntities()) everything.push(JSON.stringify(entity));
     }
-    const container = BlobServiceClient.fromConnectionString(app.env.azurite.connectionString).getContainerClient(SNAPSHOTS_CONTAINER);
+    const container = BlobServiceClient.fromConnectionString(app.env.azurite.connectionString).getContainerClient(
+      SNAPSHOTS_CONTAINER,
+    );
     for await (const blob of container.listBlobsFlat()) {
       everything.push((await container.getBlockBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
     }

@@ -46,7 +46,12 @@ beforeAll(async () => {
   state.addTenant(TENANT, 'Proseware');
   state.addSubscription(SUBSCRIPTION, TENANT);
   state.putResource({ id: VM, location: 'West Europe', properties: {} });
-  state.addApp({ tenantId: TENANT, clientId: CLIENT, objectId: '5a5a0000-0000-4000-8000-000000000004', secrets: [{ value: FIRST, expiresAt: new Date(Date.now() + 30 * DAY) }] });
+  state.addApp({
+    tenantId: TENANT,
+    clientId: CLIENT,
+    objectId: '5a5a0000-0000-4000-8000-000000000004',
+    secrets: [{ value: FIRST, expiresAt: new Date(Date.now() + 30 * DAY) }],
+  });
   state.assignRole('5a5a0000-0000-4000-8000-000000000004', `/subscriptions/${SUBSCRIPTION}`, 'Reader');
 });
 afterAll(async () => {
@@ -56,7 +61,10 @@ afterAll(async () => {
 
 describe('ctc customers add / rotate-secret / remove (onboarding)', () => {
   it('asks for missing values, reads the secret without echo, and prints the passing test verdict', async () => {
-    const result = await ctc(['customers', 'add', 'proseware', '--resource', `${VM}=Percentage CPU`], ['Proseware', TENANT, '', CLIENT, FIRST]);
+    const result = await ctc(
+      ['customers', 'add', 'proseware', '--resource', `${VM}=Percentage CPU`],
+      ['Proseware', TENANT, '', CLIENT, FIRST],
+    );
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     expect(result.asked.map((a) => a.secret)).toEqual([false, false, false, false, true]);
@@ -73,8 +81,19 @@ describe('ctc customers add / rotate-secret / remove (onboarding)', () => {
     const refused = await ctc(['customers', 'rotate-secret', 'proseware', '--secret-file', file]);
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('AADSTS7000215');
-    api.app.env.sandbox.state.addClientSecret(TENANT, CLIENT, { value: SECOND, expiresAt: new Date(Date.now() + 30 * DAY) });
-    const rotated = await ctc(['customers', 'rotate-secret', 'proseware', '--secret-file', file, '--expires-on', '2030-01-01']);
+    api.app.env.sandbox.state.addClientSecret(TENANT, CLIENT, {
+      value: SECOND,
+      expiresAt: new Date(Date.now() + 30 * DAY),
+    });
+    const rotated = await ctc([
+      'customers',
+      'rotate-secret',
+      'proseware',
+      '--secret-file',
+      file,
+      '--expires-on',
+      '2030-01-01',
+    ]);
     expect(rotated).toMatchObject({ code: 0, out: expect.stringContaining('Connection test: ready to collect') });
     expect(rotated.out).toContain('expires 2030-01-01T00:00:00.000Z');
     expect(rotated.out + refused.out).not.toContain(SECOND);
@@ -83,7 +102,9 @@ describe('ctc customers add / rotate-secret / remove (onboarding)', () => {
   it('removes with --purge-data and reports the soft-deleted secret and purged data', async () => {
     const result = await ctc(['customers', 'remove', 'proseware', '--yes', '--purge-data']);
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/Removed proseware; its Key Vault secret is soft-deleted .*; purged \d+ datapoint\(s\) and \d+ snapshot\(s\)\./);
+    expect(result.out).toMatch(
+      /Removed proseware; its Key Vault secret is soft-deleted .*; purged \d+ datapoint\(s\) and \d+ snapshot\(s\)\./,
+    );
     expect(api.app.env.sandbox.state.findDeletedVaultSecret('customer-proseware-secret')).toBeDefined();
   });
 });

@@ -16,7 +16,10 @@ describe('closedWindow', () => {
 
   it('follows other schedules, e.g. every 15 minutes', () => {
     const w = closedWindow('0 */15 * * * *', new Date('2026-11-22T10:16:00Z'));
-    expect([w.start.toISOString(), w.end.toISOString()]).toEqual(['2026-11-22T10:00:00.000Z', '2026-11-22T10:15:00.000Z']);
+    expect([w.start.toISOString(), w.end.toISOString()]).toEqual([
+      '2026-11-22T10:00:00.000Z',
+      '2026-11-22T10:15:00.000Z',
+    ]);
     expect(scheduleIntervalMs('0 */15 * * * *', new Date('2026-11-22T10:16:00Z'))).toBe(15 * 60_000);
   });
 

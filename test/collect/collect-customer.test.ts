@@ -3,7 +3,12 @@ import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectCustomer } from '../../lib/collect/collect-customer';
 import type { CollectMessage } from '../../lib/collect/collect-message';
-import { METRICS_TABLE, CUSTOMER_STATUS_TABLE, CUSTOMERS_TABLE, SNAPSHOTS_CONTAINER } from '../../lib/app/storage-names';
+import {
+  METRICS_TABLE,
+  CUSTOMER_STATUS_TABLE,
+  CUSTOMERS_TABLE,
+  SNAPSHOTS_CONTAINER,
+} from '../../lib/app/storage-names';
 import { isAppError } from '../../lib/errors/app-error';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -49,7 +54,12 @@ describe('collectCustomer', () => {
     expect(new Set(rows.map((r) => r.metric))).toEqual(new Set(['cpu_metric', 'overload_metric', 'Percentage CPU']));
 
     const status = await app.services.statuses.find('contoso');
-    expect(status).toMatchObject({ outcome: 'ok', datapointsWritten: 36, consecutiveFailures: 0, lastRunId: '20261122T0800Z-aaaaaaaa' });
+    expect(status).toMatchObject({
+      outcome: 'ok',
+      datapointsWritten: 36,
+      consecutiveFailures: 0,
+      lastRunId: '20261122T0800Z-aaaaaaaa',
+    });
     expect(status?.lastSuccessAt).toBeDefined();
 
     const snapshot = (await app.services.snapshots.read('contoso', {
@@ -71,10 +81,20 @@ describe('collectCustomer', () => {
   it('records an expired secret as AADSTS7000222 with the fix, and does not ask for a retry', async () => {
     const result = await collectCustomer(message('fabrikam'), app.services, recordingLogger());
     expect(result.outcome).toBe('failed');
-    expect(result.diagnosis).toMatchObject({ code: 'AADSTS7000222', stage: 'token', who: 'customer', retryable: false });
+    expect(result.diagnosis).toMatchObject({
+      code: 'AADSTS7000222',
+      stage: 'token',
+      who: 'customer',
+      retryable: false,
+    });
     expect(result.diagnosis?.fix).toContain(DEMO_IDS.fabrikam.clientId);
     const status = await app.services.statuses.find('fabrikam');
-    expect(status).toMatchObject({ outcome: 'failed', errorCode: 'AADSTS7000222', errorStage: 'token', consecutiveFailures: 1 });
+    expect(status).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'AADSTS7000222',
+      errorStage: 'token',
+      consecutiveFailures: 1,
+    });
   });
 
   it('keeps the readable resources of a customer that lacks a role on one, and names the missing scope', async () => {
@@ -95,12 +115,20 @@ describe('collectCustomer', () => {
   });
 
   it('throws a retryable error on throttling so the host retries, and records the attempt', async () => {
-    app.env.sandbox.state.injectFault({ service: 'arm', match: (path) => path.includes('/metrics'), status: 429, retryAfterSeconds: 0, times: 50 });
+    app.env.sandbox.state.injectFault({
+      service: 'arm',
+      match: (path) => path.includes('/metrics'),
+      status: 429,
+      retryAfterSeconds: 0,
+      times: 50,
+    });
     try {
       let error: unknown;
-      await collectCustomer(message('contoso', '20261122T0800Z-cccccccc'), app.services, recordingLogger()).catch((e: unknown) => {
-        error = e;
-      });
+      await collectCustomer(message('contoso', '20261122T0800Z-cccccccc'), app.services, recordingLogger()).catch(
+        (e: unknown) => {
+          error = e;
+        },
+      );
       expect(isAppError(error) && error.retryable).toBe(true);
       expect((await app.services.statuses.find('contoso'))?.errorCode).toBe('Throttled');
     } finally {
@@ -120,11 +148,18 @@ describe('collectCustomer', () => {
   it('picks up a rotated secret without a restart', async () => {
     const fabrikam = DEMO_IDS.fabrikam;
     const fresh = 'rotated-secret-value-0123456789abcdef';
-    app.env.sandbox.state.addClientSecret(fabrikam.tenantId, fabrikam.clientId, { value: fresh, expiresAt: new Date(Date.now() + 86_400_000) });
+    app.env.sandbox.state.addClientSecret(fabrikam.tenantId, fabrikam.clientId, {
+      value: fresh,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     // The operator writes the new version (the app itself may only read secrets).
     app.env.sandbox.state.setVaultSecret('customer-fabrikam-secret', fresh);
     app.services.secrets.forget('customer-fabrikam-secret');
-    const result = await collectCustomer(message('fabrikam', '20261122T0800Z-ffffffff'), app.services, recordingLogger());
+    const result = await collectCustomer(
+      message('fabrikam', '20261122T0800Z-ffffffff'),
+      app.services,
+      recordingLogger(),
+    );
     expect(result.outcome).toBe('ok');
     expect((await app.services.statuses.find('fabrikam'))?.consecutiveFailures).toBe(0);
     const version = (await app.services.secrets.read('customer-fabrikam-secret')).version;
@@ -138,18 +173,22 @@ describe('collectCustomer', () => {
 
   it('never writes a secret value into tables, blobs or logs', async () => {
     const log = recordingLogger();
-    for (const id of ['contoso', 'fabrikam', 'northwind']) await collectCustomer(message(id, '20261122T0800Z-99999999'), app.services, log);
+    for (const id of ['contoso', 'fabrikam', 'northwind'])
+      await collectCustomer(message(id, '20261122T0800Z-99999999'), app.services, log);
     const everything = [
       ...(await tableRows(METRICS_TABLE)),
       ...(await tableRows(CUSTOMER_STATUS_TABLE)),
       ...(await tableRows(CUSTOMERS_TABLE)),
     ].map((r) => JSON.stringify(r));
-    const container = BlobServiceClient.fromConnectionString(app.env.azurite.connectionString).getContainerClient(SNAPSHOTS_CONTAINER);
+    const container = BlobServiceClient.fromConnectionString(app.env.azurite.connectionString).getContainerClient(
+      SNAPSHOTS_CONTAINER,
+    );
     for await (const blob of container.listBlobsFlat()) {
       everything.push((await container.getBlockBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
     }
     expect(everything.length).toBeGreaterThan(36);
     const haystack = everything.join('\n') + log.lines.join('\n');
-    for (const secret of [...app.secretValues, 'rotated-secret-value-0123456789abcdef']) expect(haystack).not.toContain(secret);
+    for (const secret of [...app.secretValues, 'rotated-secret-value-0123456789abcdef'])
+      expect(haystack).not.toContain(secret);
   });
 });

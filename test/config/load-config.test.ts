@@ -22,7 +22,11 @@ describe('loadConfig', () => {
   it('reports every invalid setting in one error', () => {
     let error: unknown;
     try {
-      loadConfig({ AUTHORITY_HOST: 'http://login.example', COLLECT_SCHEDULE: '0 * * * *', HTTP_TIMEOUT_SECONDS: 'soon' });
+      loadConfig({
+        AUTHORITY_HOST: 'http://login.example',
+        COLLECT_SCHEDULE: '0 * * * *',
+        HTTP_TIMEOUT_SECONDS: 'soon',
+      });
     } catch (e) {
       error = e;
     }

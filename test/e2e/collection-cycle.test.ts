@@ -60,7 +60,10 @@ describe('a collection cycle through the registered functions', () => {
     const byName = new Map(host.functions.map((f) => [f.name, f]));
     expect(byName.get('collect-schedule')).toMatchObject({ trigger: 'timerTrigger', schedule: '0 0 * * * *' });
     expect(byName.get('collect-customer')).toMatchObject({ trigger: 'queueTrigger', queueName: COLLECT_QUEUE });
-    expect(byName.get('customer-metrics')).toMatchObject({ trigger: 'httpTrigger', route: '/api/customers/{id}/metrics' });
+    expect(byName.get('customer-metrics')).toMatchObject({
+      trigger: 'httpTrigger',
+      route: '/api/customers/{id}/metrics',
+    });
   });
 
   it("serves contoso's collected datapoints through the query API", async () => {
@@ -116,7 +119,9 @@ describe('a collection cycle through the registered functions', () => {
     await host.waitForIdle();
     expect(hostLog.some((l) => l.includes('Dropping invalid queue message') && l.includes('runId'))).toBe(true);
     const poison = queueClient(`${COLLECT_QUEUE}-poison`);
-    const peeked = (await poison.exists()) ? (await poison.peekMessages({ numberOfMessages: 32 })).peekedMessageItems : [];
+    const peeked = (await poison.exists())
+      ? (await poison.peekMessages({ numberOfMessages: 32 })).peekedMessageItems
+      : [];
     expect(peeked).toHaveLength(0);
   });
 
@@ -129,7 +134,11 @@ describe('a collection cycle through the registered functions', () => {
     const junk = await api('/customers/contoso/metrics?resource=not-a-resource-id');
     expect(junk.status).toBe(400);
     expect(junk.body.detail).toContain('resource');
-    const badPut = await api('/customers/contoso', { method: 'PUT', body: '{"displayName": ""', headers: { 'content-type': 'application/json' } });
+    const badPut = await api('/customers/contoso', {
+      method: 'PUT',
+      body: '{"displayName": ""',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(badPut.status).toBe(400);
   });
 

@@ -14,7 +14,16 @@ const READ_ONLY_BUILT_IN = new Set(['acdd72a7-3385-48ef-bd42-f606fba81ae7', '43d
 describe('infra/customer (the customer setup kit)', () => {
   it('defines a custom role in the shape New-AzRoleDefinition / az role definition create accept', () => {
     expect(Object.keys(role).sort()).toEqual(
-      ['Actions', 'AssignableScopes', 'DataActions', 'Description', 'IsCustom', 'Name', 'NotActions', 'NotDataActions'].sort(),
+      [
+        'Actions',
+        'AssignableScopes',
+        'DataActions',
+        'Description',
+        'IsCustom',
+        'Name',
+        'NotActions',
+        'NotDataActions',
+      ].sort(),
     );
     expect(role.IsCustom).toBe(true);
     expect(typeof role.Name).toBe('string');
@@ -37,7 +46,10 @@ describe('infra/customer (the customer setup kit)', () => {
       resources: { type: string; properties: { authorizations?: { roleDefinitionId: string }[] } }[];
     };
     const types = template.resources.map((r) => r.type);
-    expect(types).toEqual(['Microsoft.ManagedServices/registrationDefinitions', 'Microsoft.ManagedServices/registrationAssignments']);
+    expect(types).toEqual([
+      'Microsoft.ManagedServices/registrationDefinitions',
+      'Microsoft.ManagedServices/registrationAssignments',
+    ]);
     const authorizations = template.resources[0]?.properties.authorizations ?? [];
     expect(authorizations).toHaveLength(2);
     for (const a of authorizations) {
@@ -49,8 +61,14 @@ describe('infra/customer (the customer setup kit)', () => {
   it('gives each auth mode a PowerShell and a bash script, and the provider its federated app script', () => {
     for (const folder of ['client-secret', 'certificate', 'federated-identity', 'lighthouse', 'provider']) {
       const inFolder = files.filter((f) => f.startsWith(`${folder}/`));
-      expect(inFolder.some((f) => f.endsWith('.ps1')), folder).toBe(true);
-      expect(inFolder.some((f) => f.endsWith('.sh')), folder).toBe(true);
+      expect(
+        inFolder.some((f) => f.endsWith('.ps1')),
+        folder,
+      ).toBe(true);
+      expect(
+        inFolder.some((f) => f.endsWith('.sh')),
+        folder,
+      ).toBe(true);
     }
   });
 

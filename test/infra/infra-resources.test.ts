@@ -28,9 +28,14 @@ describe('infra resources', () => {
   it('creates the tables, queues and containers the app uses, with shared-key access off', () => {
     const storage = code('infra/modules/storage.bicep');
     const vars = listBicepDeclarations(storage).variables;
-    expect(listLiteral(vars.get('tableNames')).sort()).toEqual(
-      ['audit', 'customerhealth', 'customers', 'customerstatus', 'metrics', 'runs'],
-    );
+    expect(listLiteral(vars.get('tableNames')).sort()).toEqual([
+      'audit',
+      'customerhealth',
+      'customers',
+      'customerstatus',
+      'metrics',
+      'runs',
+    ]);
     expect(listLiteral(vars.get('queueNames')).sort()).toEqual(['collect-customer', 'collect-customer-poison']);
     expect(listLiteral(vars.get('containerNames'))).toEqual(['snapshots', 'deploymentContainerName']);
     expect(storage).toMatch(/allowSharedKeyAccess: false/);

@@ -28,7 +28,13 @@ describe('formatRunSummary', () => {
           { resourceId: '/b', ok: false, datapoints: 0, code: 'AuthorizationFailed' },
         ],
       },
-      { ...base, customerId: 'contoso', outcome: 'ok', datapointsWritten: 36, resources: [{ resourceId: '/c', ok: true, datapoints: 36 }] },
+      {
+        ...base,
+        customerId: 'contoso',
+        outcome: 'ok',
+        datapointsWritten: 36,
+        resources: [{ resourceId: '/c', ok: true, datapoints: 36 }],
+      },
     ];
     const text = formatRunSummary(statuses);
     const lines = text.split('\n');

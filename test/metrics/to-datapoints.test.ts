@@ -5,13 +5,21 @@ import { toDatapoints, type MetricsResponseLike } from '../../lib/metrics/to-dat
 
 const FIXTURES = join(__dirname, '../../../shared/fixtures/azure-rest-api-specs/specification');
 const getMetric = JSON.parse(
-  readFileSync(join(FIXTURES, 'monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json'), 'utf8'),
+  readFileSync(
+    join(FIXTURES, 'monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json'),
+    'utf8',
+  ),
 ) as { responses: { 200: { body: MetricsResponseLike } } };
 
 describe('toDatapoints', () => {
   it("flattens Azure's real Metrics_List example into datapoints keyed on the requested names", () => {
     const body = getMetric.responses[200].body;
-    const points = toDatapoints('/subscriptions/x/resourceGroups/rg/providers/a/b/c', ['blobcount', 'BlobCapacity'], 'PT6H', body);
+    const points = toDatapoints(
+      '/subscriptions/x/resourceGroups/rg/providers/a/b/c',
+      ['blobcount', 'BlobCapacity'],
+      'PT6H',
+      body,
+    );
     expect(points.length).toBeGreaterThan(0);
     const metrics = new Set(points.map((p) => p.metric));
     // The requested spelling wins over the service's.
@@ -41,13 +49,26 @@ describe('toDatapoints', () => {
     };
     const points = toDatapoints('/r', ['Percentage CPU'], 'PT5M', response);
     expect(points).toEqual([
-      { resourceId: '/r', metric: 'Percentage CPU', timestamp: '2026-11-22T09:00:00Z', interval: 'PT5M', unit: 'Percent', average: 12.5, maximum: 30 },
+      {
+        resourceId: '/r',
+        metric: 'Percentage CPU',
+        timestamp: '2026-11-22T09:00:00Z',
+        interval: 'PT5M',
+        unit: 'Percent',
+        average: 12.5,
+        maximum: 30,
+      },
     ]);
   });
 
   it('keeps the requested name when the service reports a localized one', () => {
     const response: MetricsResponseLike = {
-      value: [{ name: { value: 'usedcapacity', localizedValue: 'Used capacity' }, timeseries: [{ data: [{ timeStamp: new Date('2026-11-22T09:00:00Z'), average: 1 }] }] }],
+      value: [
+        {
+          name: { value: 'usedcapacity', localizedValue: 'Used capacity' },
+          timeseries: [{ data: [{ timeStamp: new Date('2026-11-22T09:00:00Z'), average: 1 }] }],
+        },
+      ],
     };
     expect(toDatapoints('/r', ['UsedCapacity'], 'PT1H', response)[0]?.metric).toBe('UsedCapacity');
   });

@@ -40,7 +40,9 @@ async function call(
     url: `http://localhost/api/customers/${id}${options.path ?? ''}`,
     params: { id },
     ...(options.query ? { query: options.query } : {}),
-    ...(options.body !== undefined ? { body: { string: JSON.stringify(options.body) }, headers: { 'content-type': 'application/json' } } : {}),
+    ...(options.body !== undefined
+      ? { body: { string: JSON.stringify(options.body) }, headers: { 'content-type': 'application/json' } }
+      : {}),
   });
   const context = new InvocationContext({ functionName: 'test', invocationId: `i-${++run}` });
   const response = await withProblemResponses((r) => handler(app.services, r))(request, context);
@@ -73,9 +75,21 @@ beforeAll(async () => {
   state.addSubscription(NEW.subscriptionId, NEW.tenantId);
   state.putResource({ id: VM, location: 'West Europe', properties: { hardwareProfile: { vmSize: 'Standard_B2s' } } });
   // What the customer does with the setup kit: an app per mode, Reader on the subscription.
-  state.addApp({ tenantId: NEW.tenantId, ...NEW.secretApp, secrets: [{ value: FIRST_SECRET, expiresAt: new Date(Date.now() + 90 * DAY) }] });
-  certificate = createClientCertificate({ commonName: 'fourthcoffee', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 180 * DAY) });
-  state.addApp({ tenantId: NEW.tenantId, ...NEW.certApp, certificates: [{ certificatePem: certificate.certificatePem }] });
+  state.addApp({
+    tenantId: NEW.tenantId,
+    ...NEW.secretApp,
+    secrets: [{ value: FIRST_SECRET, expiresAt: new Date(Date.now() + 90 * DAY) }],
+  });
+  certificate = createClientCertificate({
+    commonName: 'fourthcoffee',
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 180 * DAY),
+  });
+  state.addApp({
+    tenantId: NEW.tenantId,
+    ...NEW.certApp,
+    certificates: [{ certificatePem: certificate.certificatePem }],
+  });
   for (const principal of [NEW.secretApp.objectId, NEW.certApp.objectId]) {
     state.assignRole(principal, `/subscriptions/${NEW.subscriptionId}`, 'Reader');
   }
@@ -91,12 +105,23 @@ describe('onboardCustomer (PUT /api/customers/{id})', () => {
     });
     expect(status).toBe(201);
     expect(body.test).toMatchObject({ ok: true, verdict: 'ready to collect' });
-    expect(body.secret).toMatchObject({ name: 'customer-fourthcoffee-secret', contentType: 'client-secret', expiresOn });
+    expect(body.secret).toMatchObject({
+      name: 'customer-fourthcoffee-secret',
+      contentType: 'client-secret',
+      expiresOn,
+    });
     const stored = app.env.sandbox.state.findVaultSecret('customer-fourthcoffee-secret');
     expect(stored).toMatchObject({ value: FIRST_SECRET, contentType: 'client-secret', version: body.secret.version });
-    expect(stored?.tags).toMatchObject({ customerId: 'fourthcoffee', authMode: 'clientSecret', tenantId: NEW.tenantId });
+    expect(stored?.tags).toMatchObject({
+      customerId: 'fourthcoffee',
+      authMode: 'clientSecret',
+      tenantId: NEW.tenantId,
+    });
     expect(stored?.expiresOn?.toISOString()).toBe(expiresOn);
-    expect(await app.services.registry.get('fourthcoffee')).toMatchObject({ authMode: 'clientSecret', secretName: 'customer-fourthcoffee-secret' });
+    expect(await app.services.registry.get('fourthcoffee')).toMatchObject({
+      authMode: 'clientSecret',
+      secretName: 'customer-fourthcoffee-secret',
+    });
   });
 
   it('stores a certificate PEM (with its expiry) for a certificate customer and the test run signs in with it', async () => {
@@ -113,7 +138,9 @@ describe('onboardCustomer (PUT /api/customers/{id})', () => {
 
   it('registers a secretless (federated) customer without touching Key Vault', async () => {
     const adatum = await app.services.registry.get('adatum');
-    const { status, body } = await call(putCustomer, 'PUT', 'adatum', { body: { ...adatum, displayName: 'Adatum Corp.' } });
+    const { status, body } = await call(putCustomer, 'PUT', 'adatum', {
+      body: { ...adatum, displayName: 'Adatum Corp.' },
+    });
     expect(status).toBe(200);
     expect(body.secret).toBeUndefined();
     expect(body.test.ok).toBe(true);
@@ -123,11 +150,40 @@ describe('onboardCustomer (PUT /api/customers/{id})', () => {
   it('refuses bad input before writing anything, never echoing the secret', async () => {
     const before = app.env.sandbox.state.listVaultSecrets().length;
     const cases = [
-      { body: { ...registration('clientSecret', NEW.secretApp.clientId), clientSecret: 'echo-me-not-1234567890' }, code: 'SecretInRequest' },
-      { body: { ...registration('clientSecret', NEW.secretApp.clientId), tenantId: 'not-a-guid', secret: 'echo-me-not-1234567890' }, code: 'InvalidCustomer' },
-      { body: { ...(await app.services.registry.get('adatum')), id: undefined, secret: 'echo-me-not-1234567890' }, code: 'SecretNotUsed' },
-      { body: { ...registration('certificate', NEW.certApp.clientId), certificate: certificate.certificatePem + createClientCertificate({ commonName: 'x', notBefore: new Date(), notAfter: new Date(Date.now() + DAY) }).privateKeyPem }, code: 'InvalidCertificate' },
-      { body: { ...registration('clientSecret', NEW.secretApp.clientId), secret: 'echo-me-not-1234567890', expiresOn: '2001-01-01T00:00:00Z' }, code: 'CredentialExpired' },
+      {
+        body: { ...registration('clientSecret', NEW.secretApp.clientId), clientSecret: 'echo-me-not-1234567890' },
+        code: 'SecretInRequest',
+      },
+      {
+        body: {
+          ...registration('clientSecret', NEW.secretApp.clientId),
+          tenantId: 'not-a-guid',
+          secret: 'echo-me-not-1234567890',
+        },
+        code: 'InvalidCustomer',
+      },
+      {
+        body: { ...(await app.services.registry.get('adatum')), id: undefined, secret: 'echo-me-not-1234567890' },
+        code: 'SecretNotUsed',
+      },
+      {
+        body: {
+          ...registration('certificate', NEW.certApp.clientId),
+          certificate:
+            certificate.certificatePem +
+            createClientCertificate({ commonName: 'x', notBefore: new Date(), notAfter: new Date(Date.now() + DAY) })
+              .privateKeyPem,
+        },
+        code: 'InvalidCertificate',
+      },
+      {
+        body: {
+          ...registration('clientSecret', NEW.secretApp.clientId),
+          secret: 'echo-me-not-1234567890',
+          expiresOn: '2001-01-01T00:00:00Z',
+        },
+        code: 'CredentialExpired',
+      },
     ];
     for (const { body, code } of cases) {
       const response = await call(putCustomer, 'PUT', 'rejected', { body });
@@ -148,8 +204,14 @@ describe('rotateCustomerSecret (POST /api/customers/{id}/rotate-secret)', () => 
     const oldVersion = state.findVaultSecret('customer-fourthcoffee-secret')?.version ?? '';
     expect(app.services.credentials.isCached('fourthcoffee', oldVersion)).toBe(true);
     // The customer creates a new secret and deletes the old one.
-    state.addClientSecret(NEW.tenantId, NEW.secretApp.clientId, { value: SECOND_SECRET, expiresAt: new Date(Date.now() + 90 * DAY) });
-    const { status, body } = await call(rotateSecret, 'POST', 'fourthcoffee', { path: '/rotate-secret', body: { secret: SECOND_SECRET } });
+    state.addClientSecret(NEW.tenantId, NEW.secretApp.clientId, {
+      value: SECOND_SECRET,
+      expiresAt: new Date(Date.now() + 90 * DAY),
+    });
+    const { status, body } = await call(rotateSecret, 'POST', 'fourthcoffee', {
+      path: '/rotate-secret',
+      body: { secret: SECOND_SECRET },
+    });
     expect(status).toBe(200);
     expect(body.secret.version).not.toBe(oldVersion);
     expect(body.test.ok).toBe(true);
@@ -162,8 +224,13 @@ describe('rotateCustomerSecret (POST /api/customers/{id}/rotate-secret)', () => 
   });
 
   it('refuses to rotate a customer without a secret, and an unknown customer', async () => {
-    expect((await call(rotateSecret, 'POST', 'litware', { path: '/rotate-secret', body: { secret: 'x-1234567890' } })).body.code).toBe('SecretNotUsed');
-    expect((await call(rotateSecret, 'POST', 'nobody', { path: '/rotate-secret', body: { secret: 'x-1234567890' } })).status).toBe(404);
+    expect(
+      (await call(rotateSecret, 'POST', 'litware', { path: '/rotate-secret', body: { secret: 'x-1234567890' } })).body
+        .code,
+    ).toBe('SecretNotUsed');
+    expect(
+      (await call(rotateSecret, 'POST', 'nobody', { path: '/rotate-secret', body: { secret: 'x-1234567890' } })).status,
+    ).toBe(404);
   });
 });
 
@@ -175,10 +242,20 @@ describe('removeCustomer (DELETE /api/customers/{id})', () => {
     expect(await app.services.registry.find('fourthcoffee-cert')).toBeUndefined();
     expect(app.env.sandbox.state.findVaultSecret('customer-fourthcoffee-cert-secret')).toBeUndefined();
     expect(app.env.sandbox.state.findDeletedVaultSecret('customer-fourthcoffee-cert-secret')).toBeDefined();
-    expect((await app.services.metricsTable.query({ customerId: 'fourthcoffee-cert', resourceId: VM, metric: 'Percentage CPU', from: new Date(0), to: new Date('2100-01-01') })).length).toBeGreaterThan(0);
+    expect(
+      (
+        await app.services.metricsTable.query({
+          customerId: 'fourthcoffee-cert',
+          resourceId: VM,
+          metric: 'Percentage CPU',
+          from: new Date(0),
+          to: new Date('2100-01-01'),
+        })
+      ).length,
+    ).toBeGreaterThan(0);
   });
 
-  it('with purgeData removes the customer\'s datapoints and snapshots, and no other customer\'s', async () => {
+  it("with purgeData removes the customer's datapoints and snapshots, and no other customer's", async () => {
     await collectCustomer(message('contoso'), app.services, recordingLogger());
     expect(await app.services.metricsTable.deleteCustomer('nobody-at-all')).toBe(0);
     const { body } = await call(deleteCustomer, 'DELETE', 'fourthcoffee', { query: { purgeData: 'true' } });
@@ -195,6 +272,7 @@ describe('removeCustomer (DELETE /api/customers/{id})', () => {
   it('never put a secret or key into any response', () => {
     const all = responses.join('\n');
     expect(all).toContain('fourthcoffee');
-    for (const secret of [FIRST_SECRET, SECOND_SECRET, 'PRIVATE KEY', ...app.secretValues]) expect(all).not.toContain(secret);
+    for (const secret of [FIRST_SECRET, SECOND_SECRET, 'PRIVATE KEY', ...app.secretValues])
+      expect(all).not.toContain(secret);
   });
 });

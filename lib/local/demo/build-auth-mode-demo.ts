@@ -29,7 +29,10 @@ export const AUTH_MODE_DEMO_IDS = {
 /** The part of the demo world these customers add; merged into the demo scenario's seed. */
 export interface AuthModeDemo {
   readonly seed: Required<
-    Pick<SandboxSeed, 'tenants' | 'subscriptions' | 'apps' | 'roleAssignments' | 'resources' | 'vaultSecrets' | 'delegations'>
+    Pick<
+      SandboxSeed,
+      'tenants' | 'subscriptions' | 'apps' | 'roleAssignments' | 'resources' | 'vaultSecrets' | 'delegations'
+    >
   >;
   readonly customers: CustomerInput[];
 }
@@ -43,7 +46,10 @@ export interface AuthModeDemo {
  * The certificate is generated per call, so its private key can never be copied from docs or logs.
  */
 export function buildAuthModeDemo(
-  home: { readonly tenantId: string; readonly managedIdentity: { readonly clientId: string; readonly objectId: string } },
+  home: {
+    readonly tenantId: string;
+    readonly managedIdentity: { readonly clientId: string; readonly objectId: string };
+  },
   now: Date,
 ): AuthModeDemo {
   const { adatum, litware, wingtip } = AUTH_MODE_DEMO_IDS;

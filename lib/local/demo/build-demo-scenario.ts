@@ -123,7 +123,11 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       { subscriptionId: contoso.subscriptionId, tenantId: contoso.tenantId, displayName: 'Contoso Analytics' },
       { subscriptionId: fabrikam.subscriptionId, tenantId: fabrikam.tenantId, displayName: 'Fabrikam Production' },
       { subscriptionId: northwind.subscriptionId, tenantId: northwind.tenantId, displayName: 'Northwind Shop' },
-      { subscriptionId: DEMO_IDS.tailspin.subscriptionId, tenantId: DEMO_IDS.tailspin.tenantId, displayName: 'Tailspin Games' },
+      {
+        subscriptionId: DEMO_IDS.tailspin.subscriptionId,
+        tenantId: DEMO_IDS.tailspin.tenantId,
+        displayName: 'Tailspin Games',
+      },
     ],
     apps: [
       { ...app(contoso, 'collector-reader'), secrets: [{ value: secrets.contoso, expiresAt: validUntil }] },

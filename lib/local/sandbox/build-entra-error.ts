@@ -2,19 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 /** The Entra ID token-endpoint errors the sandbox can produce. */
 export type EntraErrorCode =
-  | 7000215
-  | 7000216
-  | 7000222
-  | 90002
-  | 700016
-  | 7000112
-  | 70021
-  | 700213
-  | 70003
-  | 90014
-  | 50196
-  | 700027
-  | 700024;
+  7000215 | 7000216 | 7000222 | 90002 | 700016 | 7000112 | 70021 | 700213 | 70003 | 90014 | 50196 | 700027 | 700024;
 
 export interface EntraError {
   readonly status: number;

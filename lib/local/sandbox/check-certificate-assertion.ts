@@ -41,7 +41,11 @@ export function checkCertificateAssertion(
       ? verify(
           'sha256',
           data,
-          { key: certificate.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+          {
+            key: certificate.publicKey,
+            padding: constants.RSA_PKCS1_PSS_PADDING,
+            saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+          },
           signature,
         )
       : header.alg === 'RS256' && verify('sha256', data, certificate.publicKey, signature);
@@ -53,7 +57,8 @@ export function checkCertificateAssertion(
     return 700027;
   }
   const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : '');
-  if (lower(claims.iss) !== app.clientId.toLowerCase() || lower(claims.sub) !== app.clientId.toLowerCase()) return 700027;
+  if (lower(claims.iss) !== app.clientId.toLowerCase() || lower(claims.sub) !== app.clientId.toLowerCase())
+    return 700027;
   if (!tokenEndpoints.some((endpoint) => lower(claims.aud) === endpoint.toLowerCase())) return 700027;
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return 700024;

@@ -28,7 +28,9 @@ export function createClientCertificate(options: ClientCertificateOptions): Clie
   const sha256WithRsa = sequence(oid([1, 2, 840, 113549, 1, 1, 11]), tlv(0x05, Buffer.alloc(0)));
   const name = sequence(set(sequence(oid([2, 5, 4, 3]), tlv(0x0c, Buffer.from(options.commonName, 'utf8')))));
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // positive INTEGER
+  // A positive DER INTEGER without a leading zero byte (a leading 0x00 is "illegal padding" to
+  // OpenSSL, which made ~1 in 128 certificates unreadable).
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01;
   const tbs = sequence(
     tlv(0xa0, integer(Buffer.from([2]))), // version v3
     integer(serial),

@@ -75,9 +75,10 @@ function issueClientCredentialsToken(
     if (match.expiresAt.getTime() <= state.now().getTime()) return fail(7000222, app);
   } else if (assertion !== null && form.get('client_assertion_type') === JWT_BEARER) {
     // Sandbox-signed tokens (managed identity exchange tokens) also carry an x5t: tell them apart by kid.
-    const code = namesCertificate(assertion) && !isSandboxToken(context, assertion)
-      ? checkCertificateAssertion(app, assertion, tokenEndpoints(context, tenantId), state.now())
-      : checkFederatedAssertion(context, app, assertion);
+    const code =
+      namesCertificate(assertion) && !isSandboxToken(context, assertion)
+        ? checkCertificateAssertion(app, assertion, tokenEndpoints(context, tenantId), state.now())
+        : checkFederatedAssertion(context, app, assertion);
     if (code) return fail(code, app);
   } else {
     return fail(7000216, app);
@@ -134,7 +135,9 @@ function tokenEndpoints(context: SandboxContext, tenantId: string): string[] {
 
 function isSandboxToken(context: SandboxContext, assertion: string): boolean {
   try {
-    const header = JSON.parse(Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: unknown };
+    const header = JSON.parse(Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
     return header.kid === context.signer.keyId;
   } catch {
     return false;

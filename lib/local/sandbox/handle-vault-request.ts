@@ -204,9 +204,7 @@ function buildForbidden(
   return { error: { code: 'Forbidden', message, innererror: { code: 'ForbiddenByRbac' } } };
 }
 
-function parseSetSecretBody(
-  text: string,
-):
+function parseSetSecretBody(text: string):
   | {
       value: string;
       options: {

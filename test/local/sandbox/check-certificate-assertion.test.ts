@@ -15,7 +15,11 @@ const certificate = createClientCertificate({
   notBefore: new Date(NOW.getTime() - DAY),
   notAfter: new Date(NOW.getTime() + DAY),
 });
-const other = createClientCertificate({ commonName: 'other', notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + DAY) });
+const other = createClientCertificate({
+  commonName: 'other',
+  notBefore: new Date(NOW.getTime() - DAY),
+  notAfter: new Date(NOW.getTime() + DAY),
+});
 
 function appWithCertificate() {
   const state = new SandboxState({ tenants: [{ tenantId: TENANT }] });
@@ -27,7 +31,9 @@ function appWithCertificate() {
 }
 
 /** Signs an assertion as MSAL does (RS256 + x5t, or PS256 + x5t#S256). */
-function assertion(options: { alg?: 'RS256' | 'PS256'; signer?: typeof certificate; claims?: Record<string, unknown> } = {}) {
+function assertion(
+  options: { alg?: 'RS256' | 'PS256'; signer?: typeof certificate; claims?: Record<string, unknown> } = {},
+) {
   const alg = options.alg ?? 'RS256';
   const signer = options.signer ?? certificate;
   const der = new X509Certificate(signer.certificatePem).raw;
@@ -60,8 +66,12 @@ describe('checkCertificateAssertion', () => {
     const [h, p] = assertion().split('.');
     const forged = `${h}.${p}.${assertion({ signer: other }).split('.')[2]}`;
     expect(checkCertificateAssertion(app, forged, [ENDPOINT], NOW)).toBe(700027);
-    expect(checkCertificateAssertion(app, assertion({ claims: { aud: 'https://elsewhere/token' } }), [ENDPOINT], NOW)).toBe(700027);
-    expect(checkCertificateAssertion(app, assertion({ claims: { iss: 'someone-else' } }), [ENDPOINT], NOW)).toBe(700027);
+    expect(
+      checkCertificateAssertion(app, assertion({ claims: { aud: 'https://elsewhere/token' } }), [ENDPOINT], NOW),
+    ).toBe(700027);
+    expect(checkCertificateAssertion(app, assertion({ claims: { iss: 'someone-else' } }), [ENDPOINT], NOW)).toBe(
+      700027,
+    );
   });
 
   it('answers AADSTS700024 for an expired assertion and AADSTS700027 once the certificate itself expired', () => {
@@ -70,7 +80,9 @@ describe('checkCertificateAssertion', () => {
     expect(checkCertificateAssertion(app, assertion({ claims: { exp: iat - 1 } }), [ENDPOINT], NOW)).toBe(700024);
     const later = new Date(NOW.getTime() + 2 * DAY);
     const lateIat = Math.floor(later.getTime() / 1000);
-    expect(checkCertificateAssertion(app, assertion({ claims: { nbf: lateIat, exp: lateIat + 600 } }), [ENDPOINT], later)).toBe(700027);
+    expect(
+      checkCertificateAssertion(app, assertion({ claims: { nbf: lateIat, exp: lateIat + 600 } }), [ENDPOINT], later),
+    ).toBe(700027);
   });
 });
 
