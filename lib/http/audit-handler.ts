@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../app/create-services';
-import { customerIdSchema } from '../customers/customer';
 import { AppError } from '../errors/app-error';
 import { parseInput } from './parse-input';
+import { readCustomerId } from './route-customer';
 
 /** Longest range one audit query may span (the retention default is 90 days). */
 export const MAX_AUDIT_RANGE_DAYS = 366;
@@ -19,7 +19,7 @@ const auditQuery = z.object({ from: instant.optional(), to: instant.optional() }
  * (default: the last 24 hours), oldest first. The provider's side of the customer's Activity Log.
  */
 export async function getCustomerAudit(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
-  const { id } = parseInput(z.object({ id: customerIdSchema }), request.params, 'Route');
+  const id = readCustomerId(request);
   const query = parseInput(auditQuery, Object.fromEntries(request.query.entries()), 'Query');
   const to = query.to ?? services.now();
   const from = query.from ?? new Date(to.getTime() - DEFAULT_RANGE_MS);

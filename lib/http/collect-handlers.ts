@@ -5,11 +5,11 @@ import type { Services } from '../app/create-services';
 import { closedWindow } from '../collect/closed-window';
 import type { CollectMessage } from '../collect/collect-message';
 import { newRunId } from '../collect/plan-collection-run';
-import { customerIdSchema } from '../customers/customer';
 import { AppError } from '../errors/app-error';
 import { contextLogger } from '../logging/logger';
 import { ACTIVE_RUN_STATUSES, type RunRecord } from '../store/run-store';
 import { parseInput } from './parse-input';
+import { loadRouteCustomer } from './route-customer';
 
 const runIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'must be a run id (letters, digits, hyphens)');
 
@@ -24,9 +24,8 @@ export async function postCustomerCollect(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const { id } = parseInput(z.object({ id: customerIdSchema }), request.params, 'Route');
-  await services.ensureStorage();
-  const customer = await services.registry.get(id);
+  const customer = await loadRouteCustomer(services, request);
+  const id = customer.id;
   if (!customer.enabled) {
     throw new AppError({
       kind: 'validation',

@@ -1,11 +1,8 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
 import type { Services } from '../app/create-services';
-import { customerIdSchema } from '../customers/customer';
 import { onboardCustomer } from '../onboarding/onboard-customer';
-import { parseInput, readJsonBody } from './parse-input';
-
-const idParams = z.object({ id: customerIdSchema });
+import { readJsonBody } from './parse-input';
+import { loadRouteCustomer, readCustomerId } from './route-customer';
 
 /** `GET /api/customers`: every customer with its last-run status. */
 export async function listCustomers(services: Services): Promise<HttpResponseInit> {
@@ -22,10 +19,8 @@ export async function listCustomers(services: Services): Promise<HttpResponseIni
 
 /** `GET /api/customers/{id}`: one customer with its last-run status. */
 export async function getCustomer(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
-  const { id } = parseInput(idParams, request.params, 'Route');
-  await services.ensureStorage();
-  const customer = await services.registry.get(id);
-  return { status: 200, jsonBody: { ...customer, status: (await services.statuses.find(id)) ?? null } };
+  const customer = await loadRouteCustomer(services, request);
+  return { status: 200, jsonBody: { ...customer, status: (await services.statuses.find(customer.id)) ?? null } };
 }
 
 /**
@@ -35,7 +30,7 @@ export async function getCustomer(services: Services, request: HttpRequest): Pro
  * stored customer, the secret's new version and the connection test run at once.
  */
 export async function putCustomer(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
-  const { id } = parseInput(idParams, request.params, 'Route');
+  const id = readCustomerId(request);
   const body = await readJsonBody(request);
   await services.ensureStorage();
   const result = await onboardCustomer(services, id, body);

@@ -1,12 +1,13 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../app/create-services';
-import { customerIdSchema, resourceIdSchema } from '../customers/customer';
+import { resourceIdSchema } from '../customers/customer';
 import { formatSeriesCsv } from '../query/format-series-csv';
 import { parseTimeInput } from '../query/parse-time-input';
 import { MAX_PAGE_POINTS, queryCustomerMetrics } from '../query/query-customer-metrics';
 import { ROLL_UP_GRAINS } from '../query/roll-up-points';
 import { parseInput } from './parse-input';
+import { readCustomerId } from './route-customer';
 import { readQueryList } from './read-query-list';
 
 /** Default range when `from` is absent: the 24 hours before `to`. */
@@ -39,7 +40,7 @@ const metricsQuery = z.object({
  * `maxPoints` (page size) and `continuationToken` (from the previous page).
  */
 export async function getCustomerMetrics(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
-  const { id } = parseInput(z.object({ id: customerIdSchema }), request.params, 'Route');
+  const id = readCustomerId(request);
   const query = parseInput(
     metricsQuery,
     {

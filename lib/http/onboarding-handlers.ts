@@ -1,12 +1,11 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../app/create-services';
-import { customerIdSchema } from '../customers/customer';
 import { removeCustomer } from '../onboarding/remove-customer';
 import { rotateCustomerSecret } from '../onboarding/rotate-customer-secret';
 import { parseInput, readJsonBody } from './parse-input';
+import { readCustomerId } from './route-customer';
 
-const idParams = z.object({ id: customerIdSchema });
 const deleteQuery = z.object({ purgeData: z.enum(['true', 'false']).optional() });
 
 /**
@@ -14,7 +13,7 @@ const deleteQuery = z.object({ purgeData: z.enum(['true', 'false']).optional() }
  * a new Key Vault version; the answer has the version and the connection test, never the value.
  */
 export async function rotateSecret(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
-  const { id } = parseInput(idParams, request.params, 'Route');
+  const id = readCustomerId(request);
   const body = await readJsonBody(request);
   await services.ensureStorage();
   return { status: 200, jsonBody: await rotateCustomerSecret(services, id, body) };
@@ -22,7 +21,7 @@ export async function rotateSecret(services: Services, request: HttpRequest): Pr
 
 /** `DELETE /api/customers/{id}[?purgeData=true]`: offboards a customer (secret soft-deleted). */
 export async function deleteCustomer(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
-  const { id } = parseInput(idParams, request.params, 'Route');
+  const id = readCustomerId(request);
   const { purgeData } = parseInput(deleteQuery, Object.fromEntries(request.query.entries()), 'Query');
   await services.ensureStorage();
   return { status: 200, jsonBody: await removeCustomer(services, id, { purgeData: purgeData === 'true' }) };

@@ -1,11 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { withCustomerAudit } from '../audit/with-customer-audit';
 import { contextLogger } from '../logging/logger';
-import { z } from 'zod';
 import type { Services } from '../app/create-services';
-import { customerIdSchema } from '../customers/customer';
 import { runConnectionTest } from '../diagnose/run-connection-test';
-import { parseInput } from './parse-input';
+import { loadRouteCustomer } from './route-customer';
 
 /**
  * `POST /api/customers/{id}/test`: the on-demand connection test. 200 with the report either way:
@@ -16,9 +14,8 @@ export async function testCustomer(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const { id } = parseInput(z.object({ id: customerIdSchema }), request.params, 'Route');
-  await services.ensureStorage();
-  const customer = await services.registry.get(id);
+  const customer = await loadRouteCustomer(services, request);
+  const id = customer.id;
   // The test run reaches into the customer's tenant like a collection does, so it is audited too.
   const runId = `test-${services.now().toISOString().replace(/[-:.]/g, '')}`;
   const report = await withCustomerAudit(services, id, runId, contextLogger(context), () =>
