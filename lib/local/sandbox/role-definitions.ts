@@ -9,6 +9,9 @@ export const ROLE_DEFINITION_IDS: Readonly<Record<SandboxRoleName, string>> = {
   'Key Vault Administrator': '00482a5a-887f-4fb3-b363-3b7fe8e74483',
   'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
   'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+  'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
 };
 
 /** Roles that grant ARM control-plane reads (every read action), including metrics. */
@@ -23,3 +26,12 @@ export const SECRET_READ_ROLES: readonly SandboxRoleName[] = [
 
 /** Roles that may set and delete secrets. */
 export const SECRET_WRITE_ROLES: readonly SandboxRoleName[] = ['Key Vault Administrator', 'Key Vault Secrets Officer'];
+
+/** Data roles that may write and delete blobs (Owner and Contributor on the account do NOT: they are control-plane roles). */
+export const BLOB_WRITE_ROLES: readonly SandboxRoleName[] = [
+  'Storage Blob Data Owner',
+  'Storage Blob Data Contributor',
+];
+
+/** Data roles that may read and list blobs. */
+export const BLOB_READ_ROLES: readonly SandboxRoleName[] = [...BLOB_WRITE_ROLES, 'Storage Blob Data Reader'];

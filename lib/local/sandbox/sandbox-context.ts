@@ -11,6 +11,8 @@ export interface SandboxUrls {
   readonly arm: string;
   /** App Service style managed identity endpoint (plain http). */
   readonly identityEndpoint: string;
+  /** Blob Storage front for the sandbox's storage accounts, path style: `{storage}/{account}` is an account's blob endpoint. */
+  readonly storage: string;
 }
 
 /** What every request handler needs. Filled in once all listeners have their ports. */

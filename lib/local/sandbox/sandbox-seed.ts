@@ -17,6 +17,15 @@ export interface SandboxSeed {
   readonly vaultSecrets?: readonly SandboxVaultSecretSeed[];
   /** Azure Lighthouse: customer subscriptions delegated to a principal in a managing tenant. */
   readonly delegations?: readonly SandboxDelegationSeed[];
+  /** Blob containers in storage accounts (the accounts themselves are `resources`). */
+  readonly storageContainers?: readonly SandboxStorageContainerSeed[];
+}
+
+/** A blob container in a storage account of the sandbox's storage front. */
+export interface SandboxStorageContainerSeed {
+  /** The storage account's name (its resource must exist, type Microsoft.Storage/storageAccounts). */
+  readonly account: string;
+  readonly container: string;
 }
 
 /**
@@ -90,7 +99,10 @@ export type SandboxRoleName =
   | 'Monitoring Reader'
   | 'Key Vault Administrator'
   | 'Key Vault Secrets Officer'
-  | 'Key Vault Secrets User';
+  | 'Key Vault Secrets User'
+  | 'Storage Blob Data Owner'
+  | 'Storage Blob Data Contributor'
+  | 'Storage Blob Data Reader';
 
 export interface SandboxRoleAssignmentSeed {
   /** Object id of the principal (service principal or managed identity). */

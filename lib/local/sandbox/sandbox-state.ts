@@ -12,6 +12,7 @@ import type {
   SandboxVaultSecretSeed,
 } from './sandbox-seed';
 import type { SandboxService } from './sandbox-request-log';
+import { SandboxBlobStore } from './sandbox-blob-store';
 
 export interface SandboxTenant {
   readonly tenantId: string;
@@ -140,6 +141,8 @@ export class SandboxState {
   /** ARM id of the provider's vault: the scope Key Vault role assignments must cover. */
   readonly vaultResourceId: string;
   readonly now: () => Date;
+  /** Containers and blobs of the storage accounts served by the storage front. */
+  readonly blobs = new SandboxBlobStore();
 
   readonly #tenants = new Map<string, SandboxTenant>();
   readonly #subscriptions = new Map<string, SandboxSubscription>();
@@ -169,6 +172,7 @@ export class SandboxState {
     for (const resource of seed.resources ?? []) this.putResource(resource);
     for (const secret of seed.vaultSecrets ?? []) this.setVaultSecret(secret.name, secret.value, secret);
     for (const delegation of seed.delegations ?? []) this.delegate(delegation);
+    for (const c of seed.storageContainers ?? []) this.blobs.createContainer(c.account, c.container, this.now());
   }
 
   // ----- tenants and subscriptions -----
@@ -436,6 +440,14 @@ export class SandboxState {
       throw new AppError({ kind: 'notFound', code: 'SandboxUnknownResource', message: `No resource ${resourceId}` });
     resource.properties = { ...resource.properties, ...properties };
     return resource;
+  }
+
+  /** The storage account resource named `name` (account names are unique across Azure). */
+  findStorageAccount(name: string): SandboxResource | undefined {
+    for (const resource of this.#resources.values()) {
+      if (same(resource.type, 'Microsoft.Storage/storageAccounts') && same(resource.name, name)) return resource;
+    }
+    return undefined;
   }
 
   // ----- Key Vault -----

@@ -7,6 +7,7 @@ import { createTokenSigner } from './create-token-signer';
 import { handleArmRequest } from './handle-arm-request';
 import { handleEntraRequest } from './handle-entra-request';
 import { handleIdentityRequest } from './handle-identity-request';
+import { handleStorageRequest, sendStorageError } from './handle-storage-request';
 import { handleVaultRequest } from './handle-vault-request';
 import type { SandboxContext, SandboxUrls } from './sandbox-context';
 import { SandboxRequestLog, type SandboxService } from './sandbox-request-log';
@@ -60,6 +61,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
     keyVault: '',
     arm: '',
     identityEndpoint: '',
+    storage: '',
   };
   const context: SandboxContext = { state, signer, urls, identityHeader };
   const tls = { cert: options.certificate.certPem, key: options.certificate.keyPem };
@@ -90,6 +92,9 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
         : sendJson(res, 404, { statusCode: 404, message: 'Not found' }),
     );
     urls.identityEndpoint = `${identityBase}${IDENTITY_PATH}`;
+    urls.storage = await listen('storage', true, (req, res, path, query) =>
+      handleStorageRequest(context, req, res, path, query),
+    );
   } catch (error) {
     await closeServers(servers);
     throw error;
@@ -179,6 +184,7 @@ function sendFault(res: ServerResponse, service: SandboxService, fault: SandboxF
     );
   }
   if (service === 'identity') return sendJson(res, fault.status, { statusCode: fault.status, message }, headers);
+  if (service === 'storage') return sendStorageError(res, false, fault.status, code, message, headers);
   sendJson(res, fault.status, { error: { code, message } }, headers);
 }
 
