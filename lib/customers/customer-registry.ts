@@ -18,6 +18,9 @@ type CustomerEntity = {
   enabled: boolean;
   /** Nested objects are not allowed in table entities, so the resource list is stored as JSON. */
   resourcesJson: string;
+  /** Delivery to the customer's own storage (flat: table entities cannot nest); absent when not configured. */
+  deliveryBlobServiceUrl?: string;
+  deliveryContainer?: string;
 };
 
 /**
@@ -101,6 +104,9 @@ function toEntity(customer: Customer): CustomerEntity {
     secretName: customer.secretName,
     enabled: customer.enabled,
     resourcesJson: JSON.stringify(customer.resources),
+    ...(customer.delivery
+      ? { deliveryBlobServiceUrl: customer.delivery.blobServiceUrl, deliveryContainer: customer.delivery.container }
+      : {}),
   };
 }
 
@@ -114,5 +120,8 @@ function fromEntity(entity: CustomerEntity): Customer {
     secretName: entity.secretName,
     enabled: entity.enabled,
     resources: JSON.parse(entity.resourcesJson) as unknown,
+    ...(entity.deliveryBlobServiceUrl && entity.deliveryContainer
+      ? { delivery: { blobServiceUrl: entity.deliveryBlobServiceUrl, container: entity.deliveryContainer } }
+      : {}),
   });
 }

@@ -58,6 +58,36 @@ export const resourceTargetSchema = z.object({
 });
 export type ResourceTarget = z.infer<typeof resourceTargetSchema>;
 
+/** Azure container names: 3-63 lowercase letters, digits and single hyphens, starting with a letter or digit. */
+const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * The customer's own blob endpoint: https, no query (a SAS token there would be a secret in a table row)
+ * and at most one path segment (the account name, for path-style endpoints such as Azurite's).
+ */
+const blobServiceUrlSchema = z
+  .string()
+  .url()
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' && !url.search && !url.hash && !url.username && !url.password;
+  }, 'must be an https URL without query, fragment or credentials (no SAS tokens)')
+  .refine((value) => new URL(value).pathname.split('/').filter(Boolean).length <= 1, 'must be the blob service URL')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * Optional delivery of every snapshot to a container in the customer's own storage account, written
+ * with the customer's credential (the principal needs Storage Blob Data Contributor there).
+ */
+export const deliverySchema = z.object({
+  /** e.g. `https://contosoexports.blob.core.windows.net`. */
+  blobServiceUrl: blobServiceUrlSchema,
+  container: z
+    .string()
+    .regex(CONTAINER_NAME, 'must be a container name: 3-63 lowercase letters, digits or single hyphens'),
+});
+export type DeliveryTarget = z.infer<typeof deliverySchema>;
+
 export const customerSchema = z.object({
   id: customerIdSchema,
   displayName: z.string().trim().min(1).max(200),
@@ -71,6 +101,8 @@ export const customerSchema = z.object({
     .optional(),
   enabled: z.boolean().default(true),
   resources: z.array(resourceTargetSchema).max(500).default([]),
+  /** Where snapshots are also written in the customer's own storage; absent: not delivered. */
+  delivery: deliverySchema.optional(),
 });
 
 /** A customer as a caller sends it (defaults not yet applied). */
