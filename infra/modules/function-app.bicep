@@ -20,6 +20,8 @@ param collectSchedule string
 param customerConcurrency int
 @description('Days the access audit of calls into customer tenants is kept.')
 param auditRetentionDays int = 90
+@description('Hours a customer\'s discovered resource list (Azure Resource Graph) is reused before it is queried again.')
+param discoveryCacheHours int = 24
 param httpTimeoutSeconds int
 
 @description('Subnet for VNet integration; empty for none.')
@@ -53,6 +55,7 @@ var appSettings = {
   HTTP_TIMEOUT_SECONDS: string(httpTimeoutSeconds)
   CUSTOMER_CONCURRENCY: string(customerConcurrency)
   AUDIT_RETENTION_DAYS: string(auditRetentionDays)
+  DISCOVERY_CACHE_HOURS: string(discoveryCacheHours)
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

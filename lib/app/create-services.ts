@@ -15,11 +15,14 @@ import type { CollectDependencies } from '../collect/collect-customer';
 import { AuditStore } from '../audit/audit-store';
 import { auditPolicyEntry } from '../audit/create-audit-policy';
 import { CustomerHealthStore } from '../health/customer-health-store';
+import { DiscoveryStore } from '../discovery/discovery-store';
+import { ResourceDiscovery } from '../discovery/resource-discovery';
 import {
   AUDIT_TABLE,
   CUSTOMER_HEALTH_TABLE,
   CUSTOMERS_TABLE,
   CUSTOMER_STATUS_TABLE,
+  DISCOVERY_TABLE,
   METRICS_TABLE,
   RUNS_TABLE,
   SNAPSHOTS_CONTAINER,
@@ -64,6 +67,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   const runsTable = table(RUNS_TABLE);
   const healthTable = table(CUSTOMER_HEALTH_TABLE);
   const auditTable = table(AUDIT_TABLE);
+  const discoveryTable = table(DISCOVERY_TABLE);
   const secretClient = new SecretClient(config.keyVaultUrl, appIdentity, {
     // Outside *.vault.azure.net (sovereign clouds, the local sandbox) the challenge's resource differs.
     disableChallengeResourceVerification: !isPublicCloudVault(config.keyVaultUrl),
@@ -85,6 +89,11 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     runs: new RunStore(runsTable),
     health: new CustomerHealthStore(healthTable),
     audit: new AuditStore(auditTable),
+    discovery: new ResourceDiscovery(new DiscoveryStore(discoveryTable), {
+      armEndpoint: config.armEndpoint,
+      cacheHours: config.discoveryCacheHours,
+      now,
+    }),
     settings: {
       authorityHost: config.authorityHost,
       armScope: config.armScope,
@@ -101,6 +110,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
         runsTable.createTable(),
         healthTable.createTable(),
         auditTable.createTable(),
+        discoveryTable.createTable(),
         container.createIfNotExists(),
       ]).then(
         () => undefined,

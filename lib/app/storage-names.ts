@@ -9,6 +9,8 @@ export const RUNS_TABLE = 'runs';
 export const CUSTOMER_HEALTH_TABLE = 'customerhealth';
 /** Every call made into a customer's tenant, for `GET /api/customers/{id}/audit`. */
 export const AUDIT_TABLE = 'audit';
+/** Resources found per customer through Azure Resource Graph (cache, and which vanished ones were reported). */
+export const DISCOVERY_TABLE = 'discovery';
 export const SNAPSHOTS_CONTAINER = 'snapshots';
 /** The host storage connection (app setting prefix) every binding uses. */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';

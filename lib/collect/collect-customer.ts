@@ -7,6 +7,8 @@ import { mapWithConcurrency } from '../batching/map-with-concurrency';
 import type { Customer, ResourceTarget } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
 import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
+import { mergeResourceTargets } from '../discovery/merge-resource-targets';
+import type { ResourceDiscovery } from '../discovery/resource-discovery';
 import type { DiagnosisContext, Stage } from '../diagnose/diagnosis-catalogue';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
@@ -28,6 +30,8 @@ export interface CollectDependencies {
   readonly metricsTable: MetricsTable;
   readonly snapshots: SnapshotStore;
   readonly statuses: CustomerStatusStore;
+  /** Resources found through Azure Resource Graph for customers with discovery settings. */
+  readonly discovery: ResourceDiscovery;
   readonly settings: {
     readonly authorityHost: string;
     readonly armScope: string;
@@ -137,14 +141,27 @@ export async function collectCustomer(
 
   // Stage 3: every resource, bounded in parallel; one resource's failure does not hide another's data.
   const clients = deps.armClients.forCredential(credential);
-  const settled = await mapWithConcurrency(customer.resources, deps.settings.customerConcurrency, (target) =>
+  // Discovered resources (Resource Graph, cached per customer) join the configured ones. A failed query
+  // keeps the last known list and is reported like a failed resource; the cache table failing is ours.
+  let discovered: Awaited<ReturnType<ResourceDiscovery['discover']>>;
+  try {
+    const signal = AbortSignal.timeout(deps.settings.httpTimeoutMs);
+    discovered = await deps.discovery.discover(customer, clients.resources, log, signal);
+  } catch (error) {
+    const diagnosis = diagnoseError(error, 'storage', context, [secret?.value]);
+    throw new AppError({ kind: 'transient', code: diagnosis.code, message: diagnosis.rawMessage, cause: error });
+  }
+  const discoveryFailure =
+    discovered.error === undefined ? undefined : diagnoseError(discovered.error, 'arm', context, [secret?.value]);
+  const targets = mergeResourceTargets(customer.resources, discovered.resources, customer.discovery?.metrics);
+  const settled = await mapWithConcurrency(targets, deps.settings.customerConcurrency, (target) =>
     readResource(clients, target, window, deps, context, secret?.value),
   );
   const reads: ResourceRead[] = settled.map((result, i) =>
     result.status === 'fulfilled'
       ? result.value
       : {
-          target: customer.resources[i] as ResourceTarget,
+          target: targets[i] as ResourceTarget,
           datapoints: [],
           diagnosis: diagnoseError(result.reason, 'arm', context, [secret?.value]),
         },
@@ -163,10 +180,11 @@ export async function collectCustomer(
     throw new AppError({ kind: 'transient', code: diagnosis.code, message: diagnosis.rawMessage, cause: error });
   }
 
-  const firstFailure = reads.find((r) => r.diagnosis)?.diagnosis;
+  const firstFailure = discoveryFailure ?? reads.find((r) => r.diagnosis)?.diagnosis;
   if (firstFailure) {
     await recordFailure(firstFailure, outcomes, written);
-    if (reads.some((r) => r.diagnosis?.retryable)) throw transientError(customer.id, firstFailure);
+    if (discoveryFailure?.retryable || reads.some((r) => r.diagnosis?.retryable))
+      throw transientError(customer.id, firstFailure);
     return {
       customerId: customer.id,
       outcome: 'failed',

@@ -27,6 +27,8 @@ export interface AppConfig {
   readonly customerConcurrency: number;
   /** Days audit entries are kept. */
   readonly auditRetentionDays: number;
+  /** Hours a discovered resource list is reused before Resource Graph is queried again. */
+  readonly discoveryCacheHours: number;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -82,6 +84,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const httpTimeoutMs = positiveInt('HTTP_TIMEOUT_SECONDS', 200) * 1000;
   const customerConcurrency = positiveInt('CUSTOMER_CONCURRENCY', 64);
   const auditRetentionDays = positiveInt('AUDIT_RETENTION_DAYS', 3650);
+  const discoveryCacheHours = positiveInt('DISCOVERY_CACHE_HOURS', 720);
   const managedIdentityClientId = read('MANAGED_IDENTITY_CLIENT_ID');
   const appIdentity = read('APP_IDENTITY');
   if (appIdentity !== 'managedIdentity' && appIdentity !== 'azureCli') {
@@ -109,6 +112,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     httpTimeoutMs,
     customerConcurrency,
     auditRetentionDays,
+    discoveryCacheHours,
   });
 }
 

@@ -125,6 +125,14 @@ export const SETTINGS = [
       "Days the access audit (every call into a customer's tenant) is kept; older entries are deleted after each run.",
     setBy: 'infra',
   },
+  {
+    name: 'DISCOVERY_CACHE_HOURS',
+    default: '24',
+    required: false,
+    description:
+      "Hours a customer's discovered resource list (Azure Resource Graph) is reused before it is queried again; a customer's `discovery.cacheHours` overrides it.",
+    setBy: 'infra',
+  },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -18,6 +18,8 @@ type CustomerEntity = {
   enabled: boolean;
   /** Nested objects are not allowed in table entities, so the resource list is stored as JSON. */
   resourcesJson: string;
+  /** The discovery settings as JSON; absent when the customer has none. */
+  discoveryJson?: string;
   /** Delivery to the customer's own storage (flat: table entities cannot nest); absent when not configured. */
   deliveryBlobServiceUrl?: string;
   deliveryContainer?: string;
@@ -104,6 +106,7 @@ function toEntity(customer: Customer): CustomerEntity {
     secretName: customer.secretName,
     enabled: customer.enabled,
     resourcesJson: JSON.stringify(customer.resources),
+    ...(customer.discovery ? { discoveryJson: JSON.stringify(customer.discovery) } : {}),
     ...(customer.delivery
       ? { deliveryBlobServiceUrl: customer.delivery.blobServiceUrl, deliveryContainer: customer.delivery.container }
       : {}),
@@ -120,6 +123,7 @@ function fromEntity(entity: CustomerEntity): Customer {
     secretName: entity.secretName,
     enabled: entity.enabled,
     resources: JSON.parse(entity.resourcesJson) as unknown,
+    ...(entity.discoveryJson ? { discovery: JSON.parse(entity.discoveryJson) as unknown } : {}),
     ...(entity.deliveryBlobServiceUrl && entity.deliveryContainer
       ? { delivery: { blobServiceUrl: entity.deliveryBlobServiceUrl, container: entity.deliveryContainer } }
       : {}),

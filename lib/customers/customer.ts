@@ -58,6 +58,29 @@ export const resourceTargetSchema = z.object({
 });
 export type ResourceTarget = z.infer<typeof resourceTargetSchema>;
 
+/** An ARM resource type as Resource Graph names it, e.g. `microsoft.compute/virtualmachines`. */
+const RESOURCE_TYPE = /^[A-Za-z0-9.]+(\/[A-Za-z0-9]+)+$/;
+
+/** What to collect from each discovered resource of one type (same fields as a configured resource). */
+export const discoveredMetricsSchema = resourceTargetSchema.omit({ resourceId: true });
+
+/**
+ * Optional resource discovery: every resource of `resourceTypes` in `subscriptions` is found through
+ * Azure Resource Graph and collected, in addition to `resources`. `metrics` is keyed by resource type
+ * (case-insensitive); a type without an entry is collected for state only. The list is cached for
+ * `cacheHours` (default: the DISCOVERY_CACHE_HOURS setting).
+ */
+export const discoverySchema = z.object({
+  subscriptions: z.array(guidSchema).min(1).max(100),
+  resourceTypes: z
+    .array(z.string().regex(RESOURCE_TYPE, 'must be a resource type such as microsoft.compute/virtualmachines'))
+    .min(1)
+    .max(50),
+  metrics: z.record(z.string().regex(RESOURCE_TYPE, 'must be a resource type'), discoveredMetricsSchema).default({}),
+  cacheHours: z.number().int().min(1).max(720).optional(),
+});
+export type DiscoveryConfig = z.infer<typeof discoverySchema>;
+
 /** Azure container names: 3-63 lowercase letters, digits and single hyphens, starting with a letter or digit. */
 const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -103,6 +126,8 @@ export const customerSchema = z.object({
   resources: z.array(resourceTargetSchema).max(500).default([]),
   /** Where snapshots are also written in the customer's own storage; absent: not delivered. */
   delivery: deliverySchema.optional(),
+  /** Resources found through Azure Resource Graph, collected in addition to `resources`. */
+  discovery: discoverySchema.optional(),
 });
 
 /** A customer as a caller sends it (defaults not yet applied). */

@@ -10,6 +10,8 @@ import { AppError } from '../errors/app-error';
 import { readResourceMetrics } from '../metrics/read-resource-metrics';
 import type { ArmClients } from '../resources/arm-clients';
 import { readResourceState, type ResourceState } from '../resources/read-resource-state';
+import { mergeResourceTargets } from '../discovery/merge-resource-targets';
+import type { DiscoveredResource } from '../discovery/query-resource-graph';
 import { checkMetricDefinitions } from './check-metric-definitions';
 import { diagnoseError, type Diagnosis } from './diagnose-error';
 import type { DiagnosisContext, Stage } from './diagnosis-catalogue';
@@ -140,10 +142,31 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
   if (!token.ok) return finish();
 
   const clients = deps.armClients.forCredential(credential);
+  // Discovery is queried fresh (the cache is neither read nor changed): it proves Resource Graph access
+  // now, and every discovered resource is checked like a configured one.
+  let targets: readonly ResourceTarget[] = customer.resources;
+  if (customer.discovery) {
+    const { subscriptions, resourceTypes, metrics } = customer.discovery;
+    let found: DiscoveredResource[] = [];
+    const discovery = await timed(async () => {
+      found = await deps.discovery.preview(customer, clients.resources, callSignal());
+    });
+    stages.push({
+      stage: 'arm',
+      ok: discovery.ok,
+      durationMs: discovery.ms,
+      detail:
+        `discovery (Resource Graph): ${discovery.ok ? found.length : 'no'} resource(s) of ${resourceTypes.join(', ')} ` +
+        `in ${subscriptions.length} subscription(s)` +
+        (discovery.ok && found.length === 0 ? ' (none readable: is Reader granted on those subscriptions?)' : ''),
+      ...(discovery.ok ? {} : { diagnosis: diagnoseError(discovery.error, 'arm', context, [secretValue]) }),
+    });
+    targets = mergeResourceTargets(customer.resources, found, metrics);
+  }
   const window = closedWindow('0 0 * * * *', deps.now());
   const deadline = started + TEST_RUN_BUDGET_MS;
   const armStart = performance.now();
-  const settled = await mapWithConcurrency(customer.resources, deps.settings.customerConcurrency, (target) =>
+  const settled = await mapWithConcurrency(targets, deps.settings.customerConcurrency, (target) =>
     performance.now() > deadline
       ? Promise.resolve(notChecked(target.resourceId))
       : checkResource(clients, target, window, { ...context, scope: target.resourceId }, callSignal, [secretValue]),
@@ -151,7 +174,7 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
   resources = settled.map((r, i) =>
     r.status === 'fulfilled'
       ? r.value
-      : problem(customer.resources[i]?.resourceId ?? '', diagnoseError(r.reason, 'arm', context, [secretValue]), 0),
+      : problem(targets[i]?.resourceId ?? '', diagnoseError(r.reason, 'arm', context, [secretValue]), 0),
   );
   const failing = resources.filter((r) => r.verdict !== 'ready');
   stages.push({

@@ -33,6 +33,7 @@ describe('infra resources', () => {
       'customerhealth',
       'customers',
       'customerstatus',
+      'discovery',
       'metrics',
       'runs',
     ]);

@@ -5,6 +5,7 @@ import { authenticateBearer } from './authenticate-bearer';
 import { formatTimestamp, generateMetricSeries } from './generate-metric-series';
 import { findMetricSpecs, type MetricSpec } from './metric-catalog';
 import { handleMetricsBatchRequest, METRICS_BATCH_PATH } from './handle-metrics-batch-request';
+import { handleResourceGraphRequest, RESOURCE_GRAPH_PATH } from './handle-resource-graph-request';
 import { parseIsoDuration } from './parse-iso-duration';
 import { ARM_READ_ROLES, ROLE_DEFINITION_IDS } from './role-definitions';
 import { ARM_AUDIENCE, type SandboxContext } from './sandbox-context';
@@ -47,6 +48,13 @@ export function handleArmRequest(
   if (!auth.ok) return sendAuthenticationFailure(context, res, auth.reason, auth.claims);
   const batch = METRICS_BATCH_PATH.exec(path);
   if (batch?.[1] && req.method === 'POST') return handleMetricsBatchRequest(context, res, auth.principal, batch[1]);
+  if (RESOURCE_GRAPH_PATH.test(path) && req.method === 'POST') {
+    // The body is read asynchronously; a failure there must still answer rather than hang the client.
+    handleResourceGraphRequest(context, req, res, auth.principal).catch((error: unknown) =>
+      sendJson(res, 500, { error: { code: 'InternalServerError', message: String(error) } }),
+    );
+    return;
+  }
   if (req.method !== 'GET') {
     return sendJson(res, 405, {
       error: { code: 'MethodNotAllowed', message: `The sandbox ARM only serves GET (got ${req.method ?? ''}).` },

@@ -429,6 +429,11 @@ export class SandboxState {
     return this.#resources.delete(key(resourceId));
   }
 
+  /** Every resource, ordered by ID (case-insensitive), as Resource Graph pages them. */
+  listResources(): readonly SandboxResource[] {
+    return [...this.#resources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  }
+
   findResource(resourceId: string): SandboxResource | undefined {
     return this.#resources.get(key(trimScope(resourceId)));
   }
