@@ -41,7 +41,8 @@ export interface AuthModeDemo {
  * Three healthy customers, one per secretless or non-secret auth mode:
  * - adatum (federatedIdentity): consented to the provider's multi-tenant app, whose federated
  *   credential trusts the provider's managed identity; no secret exists anywhere.
- * - litware (lighthouse): delegated its subscription (Reader) to the provider's managed identity.
+ * - litware (lighthouse): delegated its subscription (Reader) to the provider's managed identity; discovers
+ *   every VM of that subscription through Resource Graph (vm-litware-etl is found that way).
  * - wingtip (certificate): its app has a certificate; the PEM (certificate + key) is in Key Vault.
  * The certificate is generated per call, so its private key can never be copied from docs or logs.
  */
@@ -57,6 +58,8 @@ export function buildAuthModeDemo(
   const litwareRg = `/subscriptions/${litware.subscriptionId}/resourceGroups/rg-reports`;
   const litwarePbi = `${litwareRg}/providers/Microsoft.PowerBIDedicated/capacities/pbilitware`;
   const litwareFabric = `${litwareRg}/providers/Microsoft.Fabric/capacities/fabriclitware`;
+  // Not configured: litware's discovery finds it through Resource Graph (over the Lighthouse delegation).
+  const litwareEtlVm = `/subscriptions/${litware.subscriptionId}/resourceGroups/rg-etl/providers/Microsoft.Compute/virtualMachines/vm-litware-etl`;
   const wingtipVm = `/subscriptions/${wingtip.subscriptionId}/resourceGroups/rg-shop/providers/Microsoft.Compute/virtualMachines/vm-wingtip-pos`;
   const certificate = createClientCertificate({
     commonName: 'cross-tenant-collector wingtip',
@@ -126,6 +129,7 @@ export function buildAuthModeDemo(
           properties: { provisioningState: 'Succeeded', state: 'Paused' },
         },
         vm(wingtipVm, 'Standard_B4ms'),
+        vm(litwareEtlVm, 'Standard_E2s_v5'),
       ],
       vaultSecrets: [
         {
@@ -157,6 +161,12 @@ export function buildAuthModeDemo(
           { resourceId: litwareFabric, metrics: [] },
           { resourceId: litwarePbi, metrics: ['cpu_metric'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
         ],
+        // Every VM of the delegated subscription is collected, including ones added later.
+        discovery: {
+          subscriptions: [litware.subscriptionId],
+          resourceTypes: ['microsoft.compute/virtualmachines'],
+          metrics: { 'microsoft.compute/virtualmachines': { ...cpu, aggregations: [...cpu.aggregations] } },
+        },
       },
       {
         id: 'wingtip',

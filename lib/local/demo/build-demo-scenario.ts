@@ -44,8 +44,7 @@ export const DEMO_IDS = {
 
 /**
  * The demo world: a provider whose managed identity reads its Key Vault, and three customers.
- * - contoso: healthy (Fabric capacity for state, Power BI Embedded and a VM for metrics); discovers every VM
- *   of its subscription through Resource Graph (vm-contoso-batch is found that way).
+ * - contoso: healthy (Fabric capacity for state, Power BI Embedded and a VM for metrics).
  * - fabrikam: the secret in the vault is expired in Entra, so sign-in fails with AADSTS7000222.
  * - northwind: Reader on its storage account only, so its VM fails with AuthorizationFailed.
  * - tailspin: configured to use the provider's managed identity directly (auth mode managedIdentity);
@@ -64,8 +63,6 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
   const contosoFabric = `${contosoRg}/providers/Microsoft.Fabric/capacities/fabriccontoso`;
   const contosoPbi = `${contosoRg}/providers/Microsoft.PowerBIDedicated/capacities/pbicontoso`;
   const contosoVm = `${contosoRg}/providers/Microsoft.Compute/virtualMachines/vm-contoso-gw`;
-  // Not configured: contoso's discovery finds it through Resource Graph.
-  const contosoBatchVm = `/subscriptions/${contoso.subscriptionId}/resourceGroups/rg-batch/providers/Microsoft.Compute/virtualMachines/vm-contoso-batch`;
   const fabrikamVm = `/subscriptions/${fabrikam.subscriptionId}/resourceGroups/rg-apps/providers/Microsoft.Compute/virtualMachines/vm-fabrikam-web`;
   const northwindRg = `/subscriptions/${northwind.subscriptionId}/resourceGroups/rg-shop`;
   const northwindStorage = `${northwindRg}/providers/Microsoft.Storage/storageAccounts/stnorthwind`;
@@ -95,7 +92,6 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
       },
     },
     virtualMachine(contosoVm, 'Standard_D2s_v5'),
-    virtualMachine(contosoBatchVm, 'Standard_F4s_v2'),
     virtualMachine(fabrikamVm, 'Standard_B2ms'),
     {
       id: northwindStorage,
@@ -191,19 +187,6 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
         },
         { resourceId: contosoVm, metrics: ['Percentage CPU'], aggregations: ['Average', 'Maximum'], interval: 'PT5M' },
       ],
-      // Every VM in the subscription is collected, including ones added later (vm-contoso-gw is configured too:
-      // the configured entry wins, so it is read once).
-      discovery: {
-        subscriptions: [contoso.subscriptionId],
-        resourceTypes: ['microsoft.compute/virtualmachines'],
-        metrics: {
-          'microsoft.compute/virtualmachines': {
-            metrics: ['Percentage CPU'],
-            aggregations: ['Average', 'Maximum'],
-            interval: 'PT5M',
-          },
-        },
-      },
     },
     {
       id: 'fabrikam',
