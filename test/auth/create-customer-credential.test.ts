@@ -48,7 +48,9 @@ describe('createCustomerCredential (every auth mode, end to end against the sand
   it("collects the Lighthouse customer (litware) with the app's own token, Fabric state included", async () => {
     const result = await collect('litware');
     expect(result.outcome).toBe('ok');
-    expect(result.datapointsWritten).toBe(12);
+    // 12 from the configured Power BI capacity, 12 from vm-litware-etl found by discovery (Resource Graph).
+    expect(result.datapointsWritten).toBe(24);
+    expect(result.resources.map((r) => r.resourceId)).toContainEqual(expect.stringContaining('vm-litware-etl'));
     expect(result.resources.find((r) => r.resourceId.includes('Microsoft.Fabric'))).toMatchObject({
       ok: true,
       state: 'Paused',
