@@ -11,6 +11,7 @@ import { CustomerStatusStore } from '../store/customer-status-store';
 import { MetricsTable } from '../store/metrics-table';
 import { RunStore } from '../store/run-store';
 import { SnapshotStore } from '../store/snapshot-store';
+import { SnapshotDelivery } from '../delivery/snapshot-delivery';
 import type { CollectDependencies } from '../collect/collect-customer';
 import { AuditStore } from '../audit/audit-store';
 import { auditPolicyEntry } from '../audit/create-audit-policy';
@@ -85,6 +86,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()]),
     metricsTable: new MetricsTable(metricsTable),
     snapshots: new SnapshotStore(container),
+    delivery: new SnapshotDelivery({ httpTimeoutMs: config.httpTimeoutMs }),
     statuses: new CustomerStatusStore(statusTable),
     runs: new RunStore(runsTable),
     health: new CustomerHealthStore(healthTable),

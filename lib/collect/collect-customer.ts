@@ -21,6 +21,7 @@ import type { MetricsTable } from '../store/metrics-table';
 import type { SnapshotStore } from '../store/snapshot-store';
 import type { TimeWindow } from './closed-window';
 import type { CollectMessage } from './collect-message';
+import type { DeliveryOutcome, SnapshotDelivery } from '../delivery/snapshot-delivery';
 
 export interface CollectDependencies {
   readonly registry: CustomerRegistry;
@@ -32,6 +33,8 @@ export interface CollectDependencies {
   readonly statuses: CustomerStatusStore;
   /** Resources found through Azure Resource Graph for customers with discovery settings. */
   readonly discovery: ResourceDiscovery;
+  /** Copies snapshots into customers' own storage (customers with a delivery target). */
+  readonly delivery: SnapshotDelivery;
   readonly settings: {
     readonly authorityHost: string;
     readonly armScope: string;
@@ -49,6 +52,8 @@ export interface CollectResult {
   /** The first failure that explains the outcome (the stage before resources, or the first resource's). */
   readonly diagnosis?: Diagnosis;
   readonly resources: readonly ResourceOutcome[];
+  /** The copy in the customer's own storage, when the customer has a delivery target. */
+  readonly delivery?: DeliveryOutcome;
 }
 
 interface ResourceRead {
@@ -171,19 +176,33 @@ export async function collectCustomer(
 
   // Stage 4: store what was read, even when some resources failed.
   let written: number;
+  const snapshot = buildSnapshot(customer, message, reads);
+  let snapshotName: string;
   try {
     written = await deps.metricsTable.write(customer.id, datapoints);
-    await deps.snapshots.write(customer.id, window, buildSnapshot(customer, message, reads));
+    snapshotName = await deps.snapshots.write(customer.id, window, snapshot);
   } catch (error) {
     const diagnosis = diagnoseError(error, 'storage', context, [secret?.value]);
     // Our own storage failing is never the customer's fault: always let the host retry.
     throw new AppError({ kind: 'transient', code: diagnosis.code, message: diagnosis.rawMessage, cause: error });
   }
 
-  const firstFailure = discoveryFailure ?? reads.find((r) => r.diagnosis)?.diagnosis;
+  // Stage 5: the customer's own copy, with the customer's credential. It comes after our own writes, so a
+  // failure here (missing role, wrong tenant) loses nothing: it is recorded and explained like any other.
+  const delivery = customer.delivery
+    ? await deps.delivery.deliver(
+        { target: customer.delivery, credential, context, knownSecrets: [secret?.value] },
+        snapshotName,
+        JSON.stringify(snapshot, null, 2),
+      )
+    : undefined;
+  const deliveryFailure = delivery && !delivery.ok ? delivery.diagnosis : undefined;
+  const delivered = delivery ? { delivery } : {};
+
+  const firstFailure = discoveryFailure ?? reads.find((r) => r.diagnosis)?.diagnosis ?? deliveryFailure;
   if (firstFailure) {
     await recordFailure(firstFailure, outcomes, written);
-    if (discoveryFailure?.retryable || reads.some((r) => r.diagnosis?.retryable))
+    if (discoveryFailure?.retryable || reads.some((r) => r.diagnosis?.retryable) || deliveryFailure?.retryable)
       throw transientError(customer.id, firstFailure);
     return {
       customerId: customer.id,
@@ -191,6 +210,7 @@ export async function collectCustomer(
       datapointsWritten: written,
       diagnosis: firstFailure,
       resources: outcomes,
+      ...delivered,
     };
   }
   await deps.statuses.record({
@@ -208,7 +228,7 @@ export async function collectCustomer(
     runId: message.runId,
     datapoints: written,
   });
-  return { customerId: customer.id, outcome: 'ok', datapointsWritten: written, resources: outcomes };
+  return { customerId: customer.id, outcome: 'ok', datapointsWritten: written, resources: outcomes, ...delivered };
 }
 
 async function readResource(

@@ -90,12 +90,14 @@ const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
  */
 const blobServiceUrlSchema = z
   .string()
-  .url()
   .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' && !url.search && !url.hash && !url.username && !url.password;
+    const url = URL.parse(value);
+    return url?.protocol === 'https:' && !url.search && !url.hash && !url.username && !url.password;
   }, 'must be an https URL without query, fragment or credentials (no SAS tokens)')
-  .refine((value) => new URL(value).pathname.split('/').filter(Boolean).length <= 1, 'must be the blob service URL')
+  .refine(
+    (value) => (URL.parse(value)?.pathname.split('/').filter(Boolean).length ?? 0) <= 1,
+    'must be the blob service URL (no container or blob path)',
+  )
   .transform((value) => value.replace(/\/+$/, ''));
 
 /**

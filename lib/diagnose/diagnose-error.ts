@@ -41,6 +41,8 @@ const AUTHORIZATION_FAILED =
 const WRONG_TENANT = /must match the tenant 'https:\/\/sts\.windows\.net\/([^/']+)\/?'/i;
 // Key Vault 403: "Caller: appid=<app>;oid=<oid>;iss=..."
 const KEY_VAULT_CALLER = /Caller:\s*appid=[^;]*;oid=([^;\s]+)/i;
+// identity's answer when a storage challenge names a tenant the credential was not built for
+const OTHER_TENANT_REQUESTED = /not configured to acquire tokens for tenant ([0-9a-f-]{36})/i;
 const UNKNOWN_METRIC = /metric:?\s*'?([^',]+)'?,\s*Valid metrics:\s*(.+)$/i;
 
 /**
@@ -124,6 +126,18 @@ function classify(
 ): { code: string; extra: DiagnosisContext } {
   const aadsts = /AADSTS(\d+)/.exec(facts.message);
   if (aadsts) return { code: `AADSTS${aadsts[1]}`, extra: {} };
+
+  // Delivery to the customer's storage: Storage's own codes, checked before the generic ones (401/403/404).
+  if (stage === 'delivery') {
+    const otherTenant = OTHER_TENANT_REQUESTED.exec(facts.message)?.[1];
+    if (otherTenant || facts.code === 'InvalidAuthenticationInfo') {
+      return { code: 'DeliveryPrincipalNotInTenant', extra: otherTenant ? { expectedTenantId: otherTenant } : {} };
+    }
+    if (facts.code === 'AuthorizationPermissionMismatch' || facts.code === 'AuthorizationFailure') {
+      return { code: 'DeliveryRoleMissing', extra: {} };
+    }
+    if (facts.code === 'ContainerNotFound') return { code: 'DeliveryContainerNotFound', extra: {} };
+  }
 
   // A managed identity used directly in another tenant fails in ARM in one of two ways, depending on
   // whether the token or the role assignment is checked first; both mean the same thing.

@@ -1,5 +1,5 @@
 /** Where in the chain a failure happened. */
-export type Stage = 'keyVault' | 'token' | 'arm' | 'metrics' | 'storage' | 'config';
+export type Stage = 'keyVault' | 'token' | 'arm' | 'metrics' | 'storage' | 'delivery' | 'config';
 
 /** Whose move it is to fix a failure. */
 export type Actor = 'customer' | 'provider' | 'nobody';
@@ -26,6 +26,10 @@ export interface DiagnosisContext {
   readonly appIdentityObjectId?: string;
   /** The tenant ARM says owns the subscription (InvalidAuthenticationTokenTenant names it). */
   readonly expectedTenantId?: string;
+  /** Blob service URL of the customer's storage account that receives snapshots (delivery). */
+  readonly storageAccountUrl?: string;
+  /** The container in that account. */
+  readonly container?: string;
 }
 
 export interface CatalogueEntry {
@@ -53,6 +57,29 @@ const vaultName = (url: string | undefined): string => {
   const host = url ? new URL(url).hostname : '';
   return host && !/^[\d.]+$|^\[/.test(host) ? (host.split('.')[0] ?? host) : '<vault-name>';
 };
+
+/** `contosoexports` from `https://contosoexports.blob.core.windows.net`, or the path segment of a path-style URL. */
+const storageAccountName = (url: string | undefined): string => {
+  if (!url) return '<storage-account>';
+  const parsed = new URL(url);
+  const segment = parsed.pathname.split('/').find(Boolean);
+  if (segment) return segment;
+  return /^[\d.]+$|^\[/.test(parsed.hostname)
+    ? '<storage-account>'
+    : (parsed.hostname.split('.')[0] ?? '<storage-account>');
+};
+/** Shell expressions for the ARM id of the customer's container (the narrowest scope for the data role). */
+const containerScope = (c: DiagnosisContext) => {
+  const account = storageAccountName(c.storageAccountUrl);
+  const container = id(c.container, 'container');
+  return {
+    powershell: `"$((Get-AzResource -ResourceType Microsoft.Storage/storageAccounts -Name ${account}).ResourceId)/blobServices/default/containers/${container}"`,
+    azCli: `"$(az storage account show -n ${account} --query id -o tsv)/blobServices/default/containers/${container}"`,
+  };
+};
+/** Modes whose token comes from the provider's tenant (the app's managed identity). */
+const usesProviderIdentity = (c: DiagnosisContext): boolean =>
+  c.authMode === 'managedIdentity' || c.authMode === 'lighthouse';
 
 const newSecretCommands = (c: DiagnosisContext) => ({
   powershell:
@@ -372,6 +399,71 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       azCli: `az role assignment create --assignee-object-id ${id(c.objectId, 'object-id')} --assignee-principal-type ServicePrincipal --role 'Monitoring Reader' --scope '${subscriptionScope(c.scope)}'`,
     }),
     docs: 'https://learn.microsoft.com/azure/azure-monitor/essentials/rest-api-walkthrough#retrieve-metric-values-for-multiple-resources-at-once',
+  },
+  {
+    code: 'DeliveryRoleMissing',
+    title: "No Storage Blob Data Contributor role on the customer's container",
+    who: 'customer',
+    retryable: false,
+    cause: (c) =>
+      `Storage account ${storageAccountName(c.storageAccountUrl)} refused to let object ${id(c.objectId, 'object-id')} ` +
+      `(app ${id(c.clientId, 'client-id')}) write to container ${id(c.container, 'container')} (403). Writing blobs needs a data role: ` +
+      'Storage Blob Data Contributor on the container or the account; Owner, Contributor or Reader do not grant blob data access. ' +
+      '(AuthorizationFailure instead of AuthorizationPermissionMismatch can also mean the account firewall blocks the collector.) ' +
+      'The collected data is kept on the provider side.',
+    fix: (c) =>
+      `The customer assigns Storage Blob Data Contributor to object ${id(c.objectId, 'object-id')} on container ${id(c.container, 'container')} ` +
+      `of storage account ${storageAccountName(c.storageAccountUrl)} (new role assignments can take a few minutes to apply).`,
+    commands: (c) => ({
+      powershell:
+        `# In tenant ${id(c.tenantId, 'tenant-id')} (customer):\n` +
+        `New-AzRoleAssignment -ObjectId ${id(c.objectId, 'object-id')} -RoleDefinitionName 'Storage Blob Data Contributor' -Scope ${containerScope(c).powershell}`,
+      azCli: `az role assignment create --assignee-object-id ${id(c.objectId, 'object-id')} --assignee-principal-type ServicePrincipal --role 'Storage Blob Data Contributor' --scope ${containerScope(c).azCli}`,
+    }),
+    docs: 'https://learn.microsoft.com/azure/storage/blobs/assign-azure-role-data-access',
+  },
+  {
+    code: 'DeliveryPrincipalNotInTenant',
+    title: 'The delivery token comes from a tenant the storage account does not trust',
+    who: 'provider',
+    retryable: false,
+    cause: (c) =>
+      usesProviderIdentity(c)
+        ? `Customer ${id(c.customerId, 'customer')} delivers with the provider's managed identity, but a managed identity exists only in its ` +
+          `home tenant: storage account ${storageAccountName(c.storageAccountUrl)} belongs to tenant ${id(c.expectedTenantId, 'its tenant')}, which ` +
+          'cannot resolve that principal, so Storage refuses the home-tenant token (401 InvalidAuthenticationInfo). Azure Lighthouse delegates ' +
+          'ARM (control-plane) roles, not blob data roles, so it does not help here.'
+        : `Storage account ${storageAccountName(c.storageAccountUrl)} belongs to tenant ${id(c.expectedTenantId, 'its tenant')}, but customer ` +
+          `${id(c.customerId, 'customer')}'s app ${id(c.clientId, 'client-id')} lives in tenant ${id(c.tenantId, 'tenant-id')}: its service principal ` +
+          "is unknown in the account's tenant, so a token from there cannot be issued and Storage refuses the one we have (401 InvalidAuthenticationInfo).",
+    fix: (c) =>
+      usesProviderIdentity(c)
+        ? `Deliver with a principal that exists in tenant ${id(c.expectedTenantId, 'the account tenant')}: switch customer ${id(c.customerId, 'customer')} ` +
+          'to a service principal the customer creates (client secret or certificate) or to the federated multi-tenant app, and grant it ' +
+          'Storage Blob Data Contributor on the container; or remove the delivery target.'
+        : `Use a storage account in tenant ${id(c.tenantId, 'tenant-id')} for delivery, or have the customer consent/register the collector app in ` +
+          `tenant ${id(c.expectedTenantId, 'the account tenant')} and onboard that tenant as its own customer.`,
+    commands: (c) => ({
+      powershell: `(Get-AzSubscription -SubscriptionId ((Get-AzResource -ResourceType Microsoft.Storage/storageAccounts -Name ${storageAccountName(c.storageAccountUrl)}).ResourceId -split '/')[2]).TenantId   # must be ${id(c.tenantId, 'tenant-id')}`,
+      azCli: `az account show --subscription $(az storage account show -n ${storageAccountName(c.storageAccountUrl)} --query id -o tsv | cut -d/ -f3) --query tenantId -o tsv   # must be ${id(c.tenantId, 'tenant-id')}`,
+    }),
+    docs: 'https://learn.microsoft.com/rest/api/storageservices/authorize-with-azure-active-directory#bearer-challenge',
+  },
+  {
+    code: 'DeliveryContainerNotFound',
+    title: "The customer's delivery container does not exist",
+    who: 'customer',
+    retryable: false,
+    cause: (c) =>
+      `Storage account ${storageAccountName(c.storageAccountUrl)} has no container ${id(c.container, 'container')}; the collector does not create it ` +
+      '(Storage Blob Data Contributor on the container is all it should hold).',
+    fix: (c) =>
+      `The customer creates container ${id(c.container, 'container')}, or the provider corrects the delivery target of customer ${id(c.customerId, 'customer')}.`,
+    commands: (c) => ({
+      powershell: `New-AzStorageContainer -Name ${id(c.container, 'container')} -Context (New-AzStorageContext -StorageAccountName ${storageAccountName(c.storageAccountUrl)} -UseConnectedAccount)`,
+      azCli: `az storage container create --account-name ${storageAccountName(c.storageAccountUrl)} --name ${id(c.container, 'container')} --auth-mode login`,
+    }),
+    docs: 'https://learn.microsoft.com/azure/storage/blobs/blob-containers-cli',
   },
   {
     code: 'Throttled',

@@ -185,6 +185,19 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
       `checked ${resources.length} resource(s) (state, metric definitions, metrics for ${window.start.toISOString()}/${window.end.toISOString()}): ` +
       `${resources.length - failing.length} ready`,
   });
+  if (customer.delivery) {
+    // The customer's own storage: write and delete a probe blob with the same fresh credential.
+    const target = customer.delivery;
+    const deliveryStart = performance.now();
+    const probe = await deps.delivery.probe({ target, credential, context, knownSecrets: [secretValue] }, deps.now());
+    stages.push({
+      stage: 'delivery',
+      ok: probe.ok,
+      durationMs: performance.now() - deliveryStart,
+      detail: `write and delete a probe blob in container ${target.container} of ${target.blobServiceUrl} (token for Azure Storage from ${customer.authMode === 'lighthouse' || customer.authMode === 'managedIdentity' ? "the provider's tenant" : `tenant ${customer.tenantId}`})`,
+      ...(probe.ok ? {} : { diagnosis: probe.diagnosis }),
+    });
+  }
   return finish();
 }
 

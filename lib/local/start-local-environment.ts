@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzurite, type RunningAzurite } from './azurite/start-azurite';
 import { buildDemoScenario, type DemoScenario } from './demo/build-demo-scenario';
+import { resolveSandboxStorageUrls } from './demo/add-delivery-demo';
 import { startSandboxCloud, type SandboxCloud } from './sandbox/start-sandbox-cloud';
 import { createLocalCertificate } from './tls/create-local-certificate';
 import { trustCertificate } from './tls/trust-certificate';
@@ -48,11 +49,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     IDENTITY_ENDPOINT: sandbox.urls.identityEndpoint,
     IDENTITY_HEADER: sandbox.identityHeader,
   };
+  // Delivery targets name the storage front by a placeholder until its port is known.
+  const customers = resolveSandboxStorageUrls(scenario.customers, sandbox.urls.storage);
   return {
     appSettings,
     azurite,
     sandbox,
-    scenario,
+    scenario: { ...scenario, customers },
     async close() {
       await Promise.allSettled([azurite.close(), sandbox.close()]);
       await rm(certDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { defaultSecretName, type CustomerInput } from '../../customers/customer';
 import type { SandboxResourceSeed, SandboxSeed } from '../sandbox/sandbox-seed';
 import { addAuthModeDemo } from './build-auth-mode-demo';
+import { addDeliveryDemo } from './add-delivery-demo';
 
 export interface DemoScenario {
   readonly seed: SandboxSeed;
@@ -230,7 +231,8 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
     },
   ];
   // adatum, litware, wingtip: one healthy customer per other auth mode (federated, Lighthouse, certificate).
-  return addAuthModeDemo({ seed, customers }, now);
+  // contoso also delivers each snapshot to its own storage account.
+  return addDeliveryDemo(addAuthModeDemo({ seed, customers }, now));
 }
 
 function app(ids: { tenantId: string; clientId: string; objectId: string }, displayName: string) {
