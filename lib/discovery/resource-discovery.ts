@@ -43,6 +43,11 @@ export class ResourceDiscovery {
     private readonly options: ResourceDiscoveryOptions,
   ) {}
 
+  /** Forgets a customer's discovered list (the customer was removed). */
+  forget(customerId: string): Promise<void> {
+    return this.store.remove(customerId);
+  }
+
   /**
    * The customer's discovered resources for this run (empty without discovery settings). Never throws
    * for a failed query: it returns the last known list with the error, so configured and previously

@@ -48,6 +48,15 @@ export class CustomerHealthStore {
     return rows;
   }
 
+  /** Forgets a customer's health (the customer was removed). */
+  async remove(customerId: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(PARTITION, customerId);
+    } catch (error) {
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+    }
+  }
+
   async put(health: StoredHealth): Promise<void> {
     const { customerId, ...rest } = health;
     await this.table.upsertEntity<HealthEntity>({ partitionKey: PARTITION, rowKey: customerId, ...rest }, 'Replace');

@@ -10,7 +10,8 @@ export interface RemovalResult {
 }
 
 /**
- * Offboards a customer: deletes the registration and its status, soft-deletes its Key Vault secret
+ * Offboards a customer: deletes the registration with its status, health and discovered-resource
+ * list, soft-deletes its Key Vault secret
  * (recoverable, so a mistaken removal can be undone within the vault's retention), drops cached
  * credentials and, with `purgeData`, deletes its stored datapoints and snapshots.
  * @throws a notFound AppError when the customer is not registered.
@@ -22,7 +23,8 @@ export async function removeCustomer(
 ): Promise<RemovalResult> {
   const customer = await deps.registry.get(id);
   await deps.registry.remove(id);
-  await deps.statuses.remove(id);
+  // Everything derived from the registration goes with it; collected data only with purgeData.
+  await Promise.all([deps.statuses.remove(id), deps.health.remove(id), deps.discovery.forget(id)]);
   deps.credentials.forget(id);
   deps.secrets.forget(customer.secretName);
   const secretDeleted = needsKeyVaultSecret(customer.authMode)

@@ -236,8 +236,21 @@ describe('rotateCustomerSecret (POST /api/customers/{id}/rotate-secret)', () => 
 
 describe('removeCustomer (DELETE /api/customers/{id})', () => {
   it('deletes the registration and soft-deletes the secret, keeping data unless asked to purge', async () => {
+    // Its health row exists after a collection; it must go with the registration.
+    await collectCustomer(message('fourthcoffee-cert'), app.services, recordingLogger());
+    await app.services.health.put({
+      customerId: 'fourthcoffee-cert',
+      state: 'healthy',
+      reason: 'seeded by the test',
+      consecutiveFailures: 0,
+      secretExpiry: 'ok',
+      changedAt: '2026-11-22T09:00:00.000Z',
+      evaluatedAt: '2026-11-22T09:00:00.000Z',
+    });
     const { status, body } = await call(deleteCustomer, 'DELETE', 'fourthcoffee-cert');
     expect(status).toBe(200);
+    expect(await app.services.health.find('fourthcoffee-cert')).toBeUndefined();
+    expect(await app.services.statuses.find('fourthcoffee-cert')).toBeUndefined();
     expect(body).toEqual({ customerId: 'fourthcoffee-cert', secretDeleted: true });
     expect(await app.services.registry.find('fourthcoffee-cert')).toBeUndefined();
     expect(app.env.sandbox.state.findVaultSecret('customer-fourthcoffee-cert-secret')).toBeUndefined();
