@@ -222,6 +222,7 @@ export async function collectCustomer(
     outcome: 'ok',
     datapointsWritten: written,
     resources: outcomes,
+    ...(delivery?.ok ? { deliveredTo: delivery.blobUrl } : {}),
   });
   log.info(`Collected ${customer.id}: ${written} datapoints from ${reads.length} resources`, {
     customerId: customer.id,

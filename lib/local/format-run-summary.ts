@@ -11,7 +11,10 @@ export function formatRunSummary(statuses: readonly CustomerStatus[]): string {
   const lines = rows.map((s) => {
     const name = s.customerId.padEnd(width);
     const points = `${s.datapointsWritten} datapoints`;
-    if (s.outcome === 'ok') return `  ✔ ${name}  ok      ${points} from ${s.resources.length} resources`;
+    if (s.outcome === 'ok') {
+      const line = `  ✔ ${name}  ok      ${points} from ${s.resources.length} resources`;
+      return s.deliveredTo ? `${line}\n    ${' '.repeat(width)}  delivered: ${s.deliveredTo}` : line;
+    }
     const failedResources = s.resources.filter((r) => !r.ok).length;
     const scope =
       s.errorStage === 'arm' || s.errorStage === 'metrics'

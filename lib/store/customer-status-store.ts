@@ -30,6 +30,8 @@ export interface CustomerStatus {
   readonly datapointsWritten: number;
   readonly consecutiveFailures: number;
   readonly resources: readonly ResourceOutcome[];
+  /** URL of the snapshot this run delivered to the customer's own storage (customers with a delivery target). */
+  readonly deliveredTo?: string;
 }
 
 export type CustomerStatusUpdate = Omit<CustomerStatus, 'lastSuccessAt' | 'consecutiveFailures'>;
@@ -49,6 +51,7 @@ type StatusEntity = {
   errorCode?: string;
   errorMessage?: string;
   errorFix?: string;
+  deliveredTo?: string;
   datapointsWritten: number;
   consecutiveFailures: number;
   resourcesJson: string;
@@ -128,6 +131,7 @@ function fromEntity(entity: StatusEntity): CustomerStatus {
     ...optional('errorCode'),
     ...optional('errorMessage'),
     ...optional('errorFix'),
+    ...optional('deliveredTo'),
     datapointsWritten: Number(entity.datapointsWritten),
     consecutiveFailures: Number(entity.consecutiveFailures),
     resources: JSON.parse(entity.resourcesJson) as ResourceOutcome[],

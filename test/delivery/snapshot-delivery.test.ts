@@ -66,6 +66,9 @@ describe('snapshot delivery to the customer storage', () => {
     const result = await collectCustomer(message('contoso', 'deliver-ok-1'), app.services, recordingLogger());
     expect(result.outcome).toBe('ok');
     expect(result.delivery).toMatchObject({ ok: true });
+    expect((await app.services.statuses.find('contoso'))?.deliveredTo).toBe(
+      (result.delivery as { blobUrl: string }).blobUrl,
+    );
 
     const name = snapshotBlobName('contoso', { start: new Date(window.windowStart), end: new Date(window.windowEnd) });
     const names: string[] = [];

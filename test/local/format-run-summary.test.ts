@@ -45,6 +45,14 @@ describe('formatRunSummary', () => {
     expect(text).toContain('fix:   assign Reader');
   });
 
+  it("shows where a customer's snapshot was delivered in its own storage", () => {
+    const url = 'https://stcontosoexports.blob.core.windows.net/ctc-snapshots/contoso/2026/11/22/x.json';
+    const text = formatRunSummary([
+      { ...base, customerId: 'contoso', outcome: 'ok', datapointsWritten: 36, resources: [], deliveredTo: url },
+    ]);
+    expect(text.split('\n')[2]).toBe(`    ${' '.repeat('contoso'.length)}  delivered: ${url}`);
+  });
+
   it('says so when nothing was collected', () => {
     expect(formatRunSummary([])).toBe('No customer was collected in this cycle.');
   });
