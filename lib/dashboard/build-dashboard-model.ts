@@ -28,6 +28,8 @@ export interface DashboardSources {
   readonly runs: Pick<RunStore, 'recent'>;
   readonly metricsTable: Pick<MetricsTable, 'query'>;
   readonly now: () => Date;
+  /** Adds discovered resources to a customer's configured ones, when the deployment discovers any. */
+  readonly discovery?: { withKnownResources(customer: Customer): Promise<Customer> };
   /** Per-customer health (state machine and secret expiry), when the deployment records it. */
   readonly health?: { list(): Promise<readonly HealthLike[]> };
 }
@@ -82,7 +84,11 @@ export interface DashboardModel {
 export async function buildDashboardModel(sources: DashboardSources): Promise<DashboardModel> {
   const now = sources.now();
   const [customers, statuses, health] = await Promise.all([
-    sources.registry.list(),
+    sources.registry
+      .list()
+      .then((list) =>
+        sources.discovery ? Promise.all(list.map((c) => sources.discovery!.withKnownResources(c))) : list,
+      ),
     sources.statuses.list(),
     sources.health ? sources.health.list() : Promise.resolve([] as HealthLike[]),
   ]);

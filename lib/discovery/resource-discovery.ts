@@ -6,6 +6,7 @@ import { buildResourceGraphQuery } from './build-resource-graph-query';
 import type { DiscoveryEntry } from './discovery-entry';
 import type { DiscoveryStore } from './discovery-store';
 import { queryResourceGraph, type DiscoveredResource } from './query-resource-graph';
+import { mergeResourceTargets } from './merge-resource-targets';
 import { reconcileDiscovery } from './reconcile-discovery';
 
 /** The ARM client discovery sends through (the customer's ResourceManagementClient). */
@@ -42,6 +43,17 @@ export class ResourceDiscovery {
     private readonly store: DiscoveryStore,
     private readonly options: ResourceDiscoveryOptions,
   ) {}
+
+  /**
+   * The customer with its cached discovered resources merged into `resources` (no query): what the
+   * recent runs collected, so reads (metrics queries, resources, dashboard) see discovered resources too.
+   */
+  async withKnownResources(customer: Customer): Promise<Customer> {
+    if (!customer.discovery) return customer;
+    const known = await this.store.read(customer.id);
+    const discovered = known.entries.filter((e) => !e.vanishedAt).map(toResource);
+    return { ...customer, resources: mergeResourceTargets(customer.resources, discovered, customer.discovery.metrics) };
+  }
 
   /** Forgets a customer's discovered list (the customer was removed). */
   forget(customerId: string): Promise<void> {

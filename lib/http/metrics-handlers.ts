@@ -55,7 +55,7 @@ export async function getCustomerMetrics(services: Services, request: HttpReques
   // Relative times count back from now; only the default range counts back from "to".
   const from = query.from ? parseTimeInput(query.from, now, 'from') : new Date(to.getTime() - DEFAULT_RANGE_MS);
   await services.ensureStorage();
-  const customer = await services.registry.get(id);
+  const customer = await services.discovery.withKnownResources(await services.registry.get(id));
   const page = await queryCustomerMetrics(
     customer,
     {

@@ -8,7 +8,7 @@ import { loadRouteCustomer } from './route-customer';
  * Fabric capacity's Active/Paused and SKU) and the latest stored value of each metric.
  */
 export async function getCustomerResources(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
-  const customer = await loadRouteCustomer(services, request);
+  const customer = await services.discovery.withKnownResources(await loadRouteCustomer(services, request));
   const id = customer.id;
   const status = await services.statuses.find(id);
   const resources = await readLatestResources(customer, status, services.metricsTable, services.now());

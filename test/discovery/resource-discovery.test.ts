@@ -1,10 +1,12 @@
 import { TableClient } from '@azure/data-tables';
+import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISCOVERY_TABLE } from '../../lib/app/storage-names';
 import { collectCustomer } from '../../lib/collect/collect-customer';
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import { DiscoveryStore } from '../../lib/discovery/discovery-store';
 import { ResourceDiscovery } from '../../lib/discovery/resource-discovery';
+import { getCustomerMetrics } from '../../lib/http/metrics-handlers';
 import { AUTH_MODE_DEMO_IDS } from '../../lib/local/demo/build-auth-mode-demo';
 import { recordingLogger, startTestApp, type TestApp } from '../support/start-test-app';
 
@@ -114,5 +116,23 @@ describe('ResourceDiscovery in the worker', () => {
     expect(status).toMatchObject({ outcome: 'failed', errorStage: 'arm' });
     // The last known list (with the VM discovered earlier) was still collected.
     expect(status?.resources.find((r) => r.resourceId === NEW_VM)).toMatchObject({ ok: true, datapoints: 12 });
+  });
+
+  it('lets the metrics API and the resources view read discovered resources, but not vanished ones', async () => {
+    const litware = await deps.discovery.withKnownResources(await deps.registry.get('litware'));
+    const ids = litware.resources.map((r) => r.resourceId);
+    expect(ids).toContain(NEW_VM);
+    expect(ids).not.toContain(ETL_VM);
+    const url = new URL('http://localhost/api/customers/litware/metrics');
+    url.searchParams.set('resource', NEW_VM);
+    url.searchParams.set('from', message.windowStart);
+    url.searchParams.set('to', message.windowEnd);
+    const response = await getCustomerMetrics(
+      deps,
+      new HttpRequest({ method: 'GET', url: url.toString(), params: { id: 'litware' } }),
+    );
+    expect(response.status).toBe(200);
+    const body = response.jsonBody as { series: Array<{ resourceId: string; points: unknown[] }> };
+    expect(body.series.find((s) => s.resourceId === NEW_VM)?.points).toHaveLength(12);
   });
 });
