@@ -86,7 +86,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()]),
     metricsTable: new MetricsTable(metricsTable),
     snapshots: new SnapshotStore(container),
-    delivery: new SnapshotDelivery({ httpTimeoutMs: config.httpTimeoutMs }),
+    delivery: new SnapshotDelivery({ httpTimeoutMs: config.httpTimeoutMs, additionalPolicies: [auditPolicyEntry()] }),
     statuses: new CustomerStatusStore(statusTable),
     runs: new RunStore(runsTable),
     health: new CustomerHealthStore(healthTable),

@@ -51,7 +51,11 @@ export function auditPolicyEntry(): { policy: PipelinePolicy; position: 'perRetr
 
 function describeCall(request: PipelineRequest): { operation: string; resource: string } {
   // The ARM SDK sends `//subscriptions/...`: collapse slashes before reading the path.
-  const path = decodeURIComponent(new URL(request.url).pathname).replace(/\/{2,}/g, '/');
+  const url = new URL(request.url);
+  const path = decodeURIComponent(url.pathname).replace(/\/{2,}/g, '/');
+  // Snapshot delivery into the customer's storage: only Storage sends x-ms-version; the account is in the host.
+  if (request.headers.has('x-ms-version'))
+    return { operation: `blob.${request.method.toLowerCase()}`, resource: `${url.origin}${path}` };
   const tenant = /^\/([^/]+)\/(oauth2\/v2\.0\/token|v2\.0\/\.well-known\/openid-configuration)/i.exec(path);
   if (tenant?.[1])
     return { operation: /token$/i.test(tenant[2] ?? '') ? 'token' : 'tenantMetadata', resource: tenant[1] };

@@ -1,8 +1,9 @@
 import type { TokenCredential } from '@azure/identity';
-import { BlobServiceClient, type BlockBlobClient } from '@azure/storage-blob';
+import { BlockBlobClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { DeliveryTarget } from '../customers/customer';
 import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
 import type { DiagnosisContext } from '../diagnose/diagnosis-catalogue';
+import type { AdditionalPolicies } from '../resources/arm-clients';
 
 /** Azure Storage's token scope (the same for every account in the public cloud). */
 export const STORAGE_SCOPE = 'https://storage.azure.com/.default';
@@ -28,7 +29,13 @@ export interface DeliveryCaller {
  * It never throws: a delivery failure must not cost the data already stored on the provider side.
  */
 export class SnapshotDelivery {
-  constructor(private readonly options: { readonly httpTimeoutMs: number }) {}
+  constructor(
+    private readonly options: {
+      readonly httpTimeoutMs: number;
+      /** Pipeline policies for the calls into the customer's storage (the access audit). */
+      readonly additionalPolicies?: AdditionalPolicies;
+    },
+  ) {}
 
   /** Writes (overwrites) `blobName` with the JSON `body`. The name is deterministic, so retries replace it. */
   async deliver(caller: DeliveryCaller, blobName: string, body: string): Promise<DeliveryOutcome> {
@@ -71,11 +78,19 @@ export class SnapshotDelivery {
         abortSignal: AbortSignal.timeout(this.options.httpTimeoutMs),
       });
       objectId = token ? readObjectId(token.token) : undefined;
-      const container = new BlobServiceClient(caller.target.blobServiceUrl, pinTenant(caller.credential), {
+      const credential = pinTenant(caller.credential);
+      const containerUrl = `${caller.target.blobServiceUrl}/${caller.target.container}`;
+      const pipelineOptions = {
         // Storage's default retry waits up to minutes; a run must not stall on a customer's storage.
         retryOptions: { maxTries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 },
-      }).getContainerClient(caller.target.container);
-      const blobUrl = await work((name) => container.getBlockBlobClient(name));
+        // Not in StoragePipelineOptions' type, but passed on to the core client like every SDK's option. A client
+        // built from another client (getContainerClient...) would add the policies twice to the shared pipeline
+        // (an error), so every blob gets its own client.
+        additionalPolicies: [...(this.options.additionalPolicies ?? [])],
+      } satisfies StoragePipelineOptions & { additionalPolicies: AdditionalPolicies };
+      const blobUrl = await work(
+        (name) => new BlockBlobClient(`${containerUrl}/${encodeBlobName(name)}`, credential, pipelineOptions),
+      );
       return { ok: true, blobUrl };
     } catch (error) {
       const filled = { ...context, ...(objectId ? { objectId } : {}), ...challengedTenant(error) };
@@ -98,6 +113,11 @@ function pinTenant(credential: TokenCredential): TokenCredential {
       return credential.getToken(scopes, rest);
     },
   };
+}
+
+/** Each path segment of a blob name percent-encoded; the slashes stay (virtual directories). */
+function encodeBlobName(name: string): string {
+  return name.split('/').map(encodeURIComponent).join('/');
 }
 
 /** The `oid` claim of our own, just-issued access token (read only to name the principal; not a trust decision). */

@@ -3,6 +3,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_TABLE } from '../../lib/app/storage-names';
+import { AuditRecorder, runWithAudit } from '../../lib/audit/audit-recorder';
 import { collectCustomer } from '../../lib/collect/collect-customer';
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import { CustomerRegistry } from '../../lib/customers/customer-registry';
@@ -63,8 +64,16 @@ afterAll(async () => app?.close());
 
 describe('snapshot delivery to the customer storage', () => {
   it("writes the same snapshot into the customer's container, readable by the customer with the real SDK", async () => {
-    const result = await collectCustomer(message('contoso', 'deliver-ok-1'), app.services, recordingLogger());
+    const audit = new AuditRecorder('contoso', 'deliver-ok-1');
+    const result = await runWithAudit(audit, () =>
+      collectCustomer(message('contoso', 'deliver-ok-1'), app.services, recordingLogger()),
+    );
     expect(result.outcome).toBe('ok');
+    // The write into the customer's storage is in the access audit like every other call into their tenant.
+    const put = audit.entries.filter((e) => e.operation === 'blob.put');
+    expect(put).toHaveLength(1);
+    expect(put[0]).toMatchObject({ status: 201 });
+    expect(put[0]?.resource).toContain(`/${DEMO_DELIVERY.account}/${DEMO_DELIVERY.container}/contoso/`);
     expect(result.delivery).toMatchObject({ ok: true });
     expect((await app.services.statuses.find('contoso'))?.deliveredTo).toBe(
       (result.delivery as { blobUrl: string }).blobUrl,
