@@ -9,7 +9,7 @@ import type { CustomerRegistry } from '../customers/customer-registry';
 import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
 import { mergeResourceTargets } from '../discovery/merge-resource-targets';
 import type { ResourceDiscovery } from '../discovery/resource-discovery';
-import type { DiagnosisContext, Stage } from '../diagnose/diagnosis-catalogue';
+import { diagnosisContextFor, type DiagnosisContext, type Stage } from '../diagnose/diagnosis-catalogue';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
 import type { Datapoint } from '../metrics/datapoint';
@@ -86,22 +86,18 @@ export async function collectCustomer(
     });
     return { customerId: message.customerId, outcome: 'skipped', datapointsWritten: 0, resources: [] };
   }
-  const context: DiagnosisContext = {
+  const context = diagnosisContextFor(customer, deps.settings.keyVaultUrl);
+  // What every status record of this attempt carries, success or failure.
+  const attempt = {
     customerId: customer.id,
-    tenantId: customer.tenantId,
-    clientId: customer.clientId,
-    secretName: customer.secretName,
-    keyVaultUrl: deps.settings.keyVaultUrl,
-    authMode: customer.authMode,
+    lastRunId: message.runId,
+    lastWindowStart: message.windowStart,
+    lastWindowEnd: message.windowEnd,
+    lastAttemptAt: deps.now().toISOString(),
   };
-  const attemptAt = deps.now().toISOString();
   const recordFailure = async (diagnosis: Diagnosis, resources: readonly ResourceOutcome[], written: number) => {
     await deps.statuses.record({
-      customerId: customer.id,
-      lastRunId: message.runId,
-      lastWindowStart: message.windowStart,
-      lastWindowEnd: message.windowEnd,
-      lastAttemptAt: attemptAt,
+      ...attempt,
       outcome: 'failed',
       errorStage: diagnosis.stage,
       errorCode: diagnosis.code,
@@ -214,11 +210,7 @@ export async function collectCustomer(
     };
   }
   await deps.statuses.record({
-    customerId: customer.id,
-    lastRunId: message.runId,
-    lastWindowStart: message.windowStart,
-    lastWindowEnd: message.windowEnd,
-    lastAttemptAt: attemptAt,
+    ...attempt,
     outcome: 'ok',
     datapointsWritten: written,
     resources: outcomes,

@@ -46,6 +46,27 @@ export interface CatalogueEntry {
   readonly docs: string;
 }
 
+/** The ids of a customer that every diagnosis of it fills into causes and fix commands. */
+export function diagnosisContextFor(
+  customer: {
+    readonly id: string;
+    readonly tenantId: string;
+    readonly clientId: string;
+    readonly secretName: string;
+    readonly authMode: string;
+  },
+  keyVaultUrl: string,
+): DiagnosisContext {
+  return {
+    customerId: customer.id,
+    tenantId: customer.tenantId,
+    clientId: customer.clientId,
+    secretName: customer.secretName,
+    keyVaultUrl,
+    authMode: customer.authMode,
+  };
+}
+
 const id = (value: string | undefined, placeholder: string): string => value ?? `<${placeholder}>`;
 /** `/subscriptions/{id}` of any scope below it: where subscription-wide roles are granted. */
 const subscriptionScope = (scope: string | undefined): string => {

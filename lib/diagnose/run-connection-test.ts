@@ -14,7 +14,7 @@ import { mergeResourceTargets } from '../discovery/merge-resource-targets';
 import type { DiscoveredResource } from '../discovery/query-resource-graph';
 import { checkMetricDefinitions } from './check-metric-definitions';
 import { diagnoseError, type Diagnosis } from './diagnose-error';
-import type { DiagnosisContext, Stage } from './diagnosis-catalogue';
+import { diagnosisContextFor, type DiagnosisContext, type Stage } from './diagnosis-catalogue';
 
 /**
  * The whole test run must answer well inside the platform's 230 s HTTP limit. Resource checks that
@@ -74,14 +74,7 @@ export interface ConnectionTestReport {
  */
 export async function runConnectionTest(customer: Customer, deps: CollectDependencies): Promise<ConnectionTestReport> {
   const started = performance.now();
-  const context: DiagnosisContext = {
-    customerId: customer.id,
-    tenantId: customer.tenantId,
-    clientId: customer.clientId,
-    secretName: customer.secretName,
-    keyVaultUrl: deps.settings.keyVaultUrl,
-    authMode: customer.authMode,
-  };
+  const context = diagnosisContextFor(customer, deps.settings.keyVaultUrl);
   const budget = AbortSignal.timeout(TEST_RUN_BUDGET_MS);
   // Each call gets its own timeout, and none outlives the run's budget.
   const callSignal = (): AbortSignal => AbortSignal.any([AbortSignal.timeout(deps.settings.httpTimeoutMs), budget]);

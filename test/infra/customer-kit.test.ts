@@ -58,8 +58,8 @@ describe('infra/customer (the customer setup kit)', () => {
     }
   });
 
-  it('gives each auth mode a PowerShell and a bash script, and the provider its federated app script', () => {
-    for (const folder of ['client-secret', 'certificate', 'federated-identity', 'lighthouse', 'provider']) {
+  it('gives each auth mode, the provider federated app and the optional delivery grant a PowerShell and a bash script', () => {
+    for (const folder of ['client-secret', 'certificate', 'federated-identity', 'lighthouse', 'provider', 'delivery']) {
       const inFolder = files.filter((f) => f.startsWith(`${folder}/`));
       expect(
         inFolder.some((f) => f.endsWith('.ps1')),
