@@ -138,6 +138,24 @@ describe('ctc', () => {
     const shown = JSON.parse((await ctc('customers', 'show', 'acme')).out);
     expect(shown).toMatchObject({ id: 'acme', displayName: 'Acme Corp', enabled: false, resources: [] });
     expect((await ctc('customers', 'enable', 'acme')).code).toBe(0);
+    // A delivery target needs both flags; with both, the registration carries it.
+    expect(
+      await ctc('customers', 'update', 'acme', '--deliver-url', 'https://acme.blob.core.windows.net'),
+    ).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--deliver-url and --deliver-container go together'),
+    });
+    const deliver = [
+      '--deliver-url',
+      'https://acmeexports.blob.core.windows.net',
+      '--deliver-container',
+      'ctc-snapshots',
+    ];
+    expect((await ctc('customers', 'update', 'acme', ...deliver)).code).toBe(0);
+    expect(JSON.parse((await ctc('customers', 'show', 'acme')).out).delivery).toEqual({
+      blobServiceUrl: 'https://acmeexports.blob.core.windows.net',
+      container: 'ctc-snapshots',
+    });
     expect(JSON.parse((await ctc('customers', 'show', 'acme')).out).enabled).toBe(true);
     expect((await ctc('customers', 'remove', 'acme')).code).toBe(2);
   });

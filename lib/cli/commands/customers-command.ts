@@ -323,6 +323,8 @@ interface CustomerFlags {
   secretName?: string;
   authMode?: string;
   resource?: string[];
+  deliverUrl?: string;
+  deliverContainer?: string;
 }
 
 function customerFlags(command: Command): Command {
@@ -337,8 +339,11 @@ function customerFlags(command: Command): Command {
         'certificate',
         'federatedIdentity',
         'lighthouse',
+        'managedIdentity',
       ]),
     )
+    .option('--deliver-url <url>', "also write each snapshot to the customer's own storage: its blob service URL")
+    .option('--deliver-container <name>', 'the container for --deliver-url')
     .addOption(
       new Option(
         '--resource <spec>',
@@ -358,7 +363,17 @@ function applyFlags(base: CustomerBody, flags: CustomerFlags): CustomerBody {
     ...(flags.secretName ? { secretName: flags.secretName } : {}),
     ...(flags.authMode ? { authMode: flags.authMode } : {}),
     ...(flags.resource ? { resources: flags.resource.map(parseResourceSpec) } : {}),
+    ...deliveryFlags(flags),
   };
+}
+
+/** Both delivery flags or neither: half a target is a usage error, not a silent no-op. */
+function deliveryFlags(flags: CustomerFlags): { delivery?: { blobServiceUrl: string; container: string } } {
+  if (!flags.deliverUrl && !flags.deliverContainer) return {};
+  if (!flags.deliverUrl || !flags.deliverContainer) {
+    throw new CliError('--deliver-url and --deliver-container go together', EXIT_USAGE);
+  }
+  return { delivery: { blobServiceUrl: flags.deliverUrl, container: flags.deliverContainer } };
 }
 
 /** `"/subscriptions/…/vm1=Percentage CPU,Available Memory Bytes"` → a resource target. */
