@@ -15,7 +15,10 @@ export async function acquireCustomerToken(
   timeoutMs: number,
 ): Promise<void> {
   try {
-    await credential.getToken(scope, { abortSignal: AbortSignal.timeout(timeoutMs) });
+    // The ARM SDK clients ask with `enableCae: true`, and @azure/identity keeps CAE and non-CAE tokens
+    // in separate caches: asking the same way makes this token the one the clients then reuse
+    // (otherwise every first run paid a second metadata and token request).
+    await credential.getToken(scope, { abortSignal: AbortSignal.timeout(timeoutMs), enableCae: true });
   } catch (error) {
     if (error instanceof Error && /endpoints_resolution_error/.test(error.message)) {
       const entraSays = await probeTenantMetadata(authorityHost, tenantId, timeoutMs);

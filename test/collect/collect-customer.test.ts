@@ -10,6 +10,7 @@ import {
   SNAPSHOTS_CONTAINER,
 } from '../../lib/app/storage-names';
 import { isAppError } from '../../lib/errors/app-error';
+import { AUTH_MODE_DEMO_IDS } from '../../lib/local/demo/build-auth-mode-demo';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { recordingLogger, startTestApp, type TestApp } from '../support/start-test-app';
@@ -164,6 +165,23 @@ describe('collectCustomer', () => {
     expect((await app.services.statuses.find('fabrikam'))?.consecutiveFailures).toBe(0);
     const version = (await app.services.secrets.read('customer-fabrikam-secret')).version;
     expect(app.services.credentials.isCached('fabrikam', version)).toBe(true);
+  });
+
+  it('asks Entra once per customer: one metadata and one token request on the first run, none on the next', async () => {
+    // wingtip is not collected elsewhere in this file, so its credential starts cold here.
+    const entraCalls = () =>
+      app.env.sandbox.requests
+        .list('entra')
+        .filter((r) => r.path.startsWith(`/${AUTH_MODE_DEMO_IDS.wingtip.tenantId}/`));
+    app.env.sandbox.requests.clear();
+    expect((await collectCustomer(message('wingtip'), app.services, recordingLogger())).outcome).toBe('ok');
+    expect(entraCalls().map((r) => r.path.split('/').slice(2).join('/'))).toEqual([
+      'v2.0/.well-known/openid-configuration',
+      'oauth2/v2.0/token',
+    ]);
+    app.env.sandbox.requests.clear();
+    await collectCustomer(message('wingtip', '20261122T0800Z-abababab'), app.services, recordingLogger());
+    expect(entraCalls()).toEqual([]);
   });
 
   it('skips an unknown customer without throwing', async () => {
