@@ -22,9 +22,14 @@ export function renderDashboard(model: DashboardModel): string {
   const now = Date.parse(model.generatedAt);
   const counts = new Map<string, number>();
   for (const c of model.customers) counts.set(c.health, (counts.get(c.health) ?? 0) + 1);
-  const summary = [...counts.entries()]
-    .map(([state, n]) => `<span class="badge h-${e(state)}">${n} ${e(HEALTH_LABEL[state] ?? state)}</span>`)
-    .join(' ');
+  const attention = model.customers.filter(needsAttention).length;
+  const summary =
+    [...counts.entries()]
+      .map(([state, n]) => `<span class="badge h-${e(state)}">${n} ${e(HEALTH_LABEL[state] ?? state)}</span>`)
+      .join(' ') +
+    (attention > 0
+      ? ` · <span class="badge h-failing" data-attention="${attention}">${attention} need attention</span>`
+      : '');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -45,6 +50,15 @@ ${model.customers.map((c) => renderCustomer(c, now)).join('\n')}
 </body>
 </html>
 `;
+}
+
+/**
+ * The health state machine forgives one or two failed runs, but ops should still see them at a glance:
+ * a failed last run or a critical secret counts as needing attention (as `ctc health` does).
+ */
+function needsAttention(c: DashboardCustomer): boolean {
+  if (!c.enabled) return false;
+  return (c.health !== 'healthy' && c.health !== 'unknown') || Boolean(c.errorCode) || c.secretExpiry === 'critical';
 }
 
 function renderCustomer(c: DashboardCustomer, now: number): string {

@@ -70,6 +70,13 @@ describe('renderDashboard', () => {
     expect(html).toContain('2 h ago');
   });
 
+  it('counts a customer whose last run failed as needing attention, even while its health is still healthy', () => {
+    const failedOnce = model({ health: 'healthy', secretExpiry: 'ok', daysToExpiry: 200 });
+    expect(renderDashboard(failedOnce)).toContain('data-attention="1">1 need attention</span>');
+    const fine = model({ health: 'healthy', secretExpiry: 'ok', daysToExpiry: 200, errorCode: undefined });
+    expect(renderDashboard(fine)).not.toContain('need attention');
+  });
+
   it('contains no script and loads nothing from elsewhere', () => {
     const html = renderDashboard(model());
     expect(html).not.toMatch(/<script|<link|src="http|url\(/i);
