@@ -1,4 +1,5 @@
-import { odata, RestError, type TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
+import { deleteEntityIfExists, findEntity } from '../store/table-entity';
 import { AppError } from '../errors/app-error';
 import { validationError } from '../errors/validation-error';
 import { customerSchema, defaultSecretName, type Customer, type CustomerInput } from './customer';
@@ -56,12 +57,8 @@ export class CustomerRegistry {
 
   /** The customer, or undefined when not registered. */
   async find(id: string): Promise<Customer | undefined> {
-    try {
-      return fromEntity(await this.table.getEntity<CustomerEntity>(PARTITION, id));
-    } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
-      throw error;
-    }
+    const entity = await findEntity<CustomerEntity>(this.table, PARTITION, id);
+    return entity && fromEntity(entity);
   }
 
   /** The customer; a notFound AppError when not registered. */
@@ -85,13 +82,7 @@ export class CustomerRegistry {
 
   /** Removes the registration. @returns false when there was none. */
   async remove(id: string): Promise<boolean> {
-    try {
-      await this.table.deleteEntity(PARTITION, id);
-      return true;
-    } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return false;
-      throw error;
-    }
+    return deleteEntityIfExists(this.table, PARTITION, id);
   }
 }
 

@@ -1,4 +1,5 @@
-import { odata, RestError, type TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
+import { deleteEntityIfExists, findEntity } from '../store/table-entity';
 import type { CustomerHealth, HealthState, SecretExpiryLevel } from './compute-customer-health';
 
 /** The last evaluated health of a customer, kept so a change of state can be told from no change. */
@@ -31,12 +32,8 @@ export class CustomerHealthStore {
   constructor(private readonly table: TableClient) {}
 
   async find(customerId: string): Promise<StoredHealth | undefined> {
-    try {
-      return fromEntity(await this.table.getEntity<HealthEntity>(PARTITION, customerId));
-    } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
-      throw error;
-    }
+    const entity = await findEntity<HealthEntity>(this.table, PARTITION, customerId);
+    return entity && fromEntity(entity);
   }
 
   async list(): Promise<StoredHealth[]> {
@@ -50,11 +47,7 @@ export class CustomerHealthStore {
 
   /** Forgets a customer's health (the customer was removed). */
   async remove(customerId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(PARTITION, customerId);
-    } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
-    }
+    await deleteEntityIfExists(this.table, PARTITION, customerId);
   }
 
   async put(health: StoredHealth): Promise<void> {

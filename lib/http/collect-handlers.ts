@@ -38,22 +38,17 @@ export async function postCustomerCollect(
   const windowStart = window.start.toISOString();
   const windowEnd = window.end.toISOString();
   const claim = await services.runs.claimWindow(id, windowStart, newRunId(window.start));
-  const statusUrl = `/api/runs/${claim.runId}`;
-  if (!claim.claimed) {
-    const existing = await services.runs.find(claim.runId, id);
+  const accepted = (status: string, deduplicated: boolean): HttpResponseInit => {
+    const statusUrl = `/api/runs/${claim.runId}`;
     return {
       status: 202,
       headers: { location: statusUrl },
-      jsonBody: {
-        runId: claim.runId,
-        customerId: id,
-        windowStart,
-        windowEnd,
-        status: existing?.status ?? 'queued',
-        deduplicated: true,
-        statusUrl,
-      },
+      jsonBody: { runId: claim.runId, customerId: id, windowStart, windowEnd, status, deduplicated, statusUrl },
     };
+  };
+  if (!claim.claimed) {
+    const existing = await services.runs.find(claim.runId, id);
+    return accepted(existing?.status ?? 'queued', true);
   }
   const message: CollectMessage = {
     version: 1,
@@ -75,19 +70,7 @@ export async function postCustomerCollect(
     customerId: id,
     windowStart,
   });
-  return {
-    status: 202,
-    headers: { location: statusUrl },
-    jsonBody: {
-      runId: claim.runId,
-      customerId: id,
-      windowStart,
-      windowEnd,
-      status: 'queued',
-      deduplicated: false,
-      statusUrl,
-    },
-  };
+  return accepted('queued', false);
 }
 
 /** `GET /api/runs/{runId}`: the run's overall status and each customer's part (one for on-demand runs). */

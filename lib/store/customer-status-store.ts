@@ -1,4 +1,5 @@
-import { odata, RestError, type TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
+import { deleteEntityIfExists, findEntity } from './table-entity';
 
 /** Outcome of one resource within a run. */
 export interface ResourceOutcome {
@@ -86,12 +87,8 @@ export class CustomerStatusStore {
   }
 
   async find(customerId: string): Promise<CustomerStatus | undefined> {
-    try {
-      return fromEntity(await this.table.getEntity<StatusEntity>(PARTITION, customerId));
-    } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
-      throw error;
-    }
+    const entity = await findEntity<StatusEntity>(this.table, PARTITION, customerId);
+    return entity && fromEntity(entity);
   }
 
   async list(): Promise<CustomerStatus[]> {
@@ -104,11 +101,7 @@ export class CustomerStatusStore {
   }
 
   async remove(customerId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(PARTITION, customerId);
-    } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
-    }
+    await deleteEntityIfExists(this.table, PARTITION, customerId);
   }
 }
 

@@ -1,4 +1,5 @@
 import { odata, RestError, type TableClient } from '@azure/data-tables';
+import { findEntity } from './table-entity';
 
 /** Life of one customer's part of a run: queued (on-demand only) → running → succeeded | failed | skipped. */
 export const RUN_STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
@@ -69,12 +70,8 @@ export class RunStore {
 
   /** One customer's record of one run, or undefined. */
   async find(runId: string, customerId: string): Promise<RunRecord | undefined> {
-    try {
-      return fromEntity(await this.table.getEntity<RunEntity>(runPartition(runId), customerId));
-    } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
-      throw error;
-    }
+    const entity = await findEntity<RunEntity>(this.table, runPartition(runId), customerId);
+    return entity && fromEntity(entity);
   }
 
   /** A customer's most recent runs, newest window first. */
@@ -100,12 +97,7 @@ export class RunStore {
   ): Promise<{ runId: string; claimed: boolean }> {
     const key = { partitionKey: `window~${customerId}`, rowKey: compactInstant(windowStart) };
     for (let attempt = 0; attempt < 5; attempt++) {
-      let existing: (WindowClaimEntity & { etag: string }) | undefined;
-      try {
-        existing = await this.table.getEntity<WindowClaimEntity>(key.partitionKey, key.rowKey);
-      } catch (error) {
-        if (!(error instanceof RestError && error.statusCode === 404)) throw error;
-      }
+      const existing = await findEntity<WindowClaimEntity>(this.table, key.partitionKey, key.rowKey);
       if (existing) {
         const owner = await this.find(existing.runId, customerId);
         // An owner with no record yet was claimed a moment ago and is about to be queued: join it.
