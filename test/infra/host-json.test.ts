@@ -54,9 +54,11 @@ describe('host.json (production)', () => {
     expect(timeout).toBeLessThanOrEqual(30 * 60);
   });
 
-  it('never samples away requests or exceptions', () => {
+  it('never samples away requests, exceptions or log lines (our errors and health events are traces)', () => {
     const { samplingSettings } = host.logging.applicationInsights;
-    expect(samplingSettings.excludedTypes.split(';')).toEqual(expect.arrayContaining(['Request', 'Exception']));
+    expect(samplingSettings.excludedTypes.split(';')).toEqual(
+      expect.arrayContaining(['Request', 'Exception', 'Trace']),
+    );
   });
 
   it('explains every queue setting and the timeout in infra/README.md', () => {
