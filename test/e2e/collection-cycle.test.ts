@@ -133,7 +133,10 @@ describe('a collection cycle through the registered functions', () => {
     expect(backwards.status).toBe(400);
     const junk = await api('/customers/contoso/metrics?resource=not-a-resource-id');
     expect(junk.status).toBe(400);
-    expect(junk.body.detail).toContain('resource');
+    expect(junk.body.detail).toContain('neither a full ARM resource ID nor the name of one of contoso');
+    const markup = await api('/customers/contoso/metrics?resource=%3Cscript%3E');
+    expect(markup.status).toBe(400);
+    expect(markup.body.detail).toContain('must be a full ARM resource ID');
     const badPut = await api('/customers/contoso', {
       method: 'PUT',
       body: '{"displayName": ""',
