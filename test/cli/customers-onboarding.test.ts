@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../lib/cli/cli-io';
-import { runCli } from '../../lib/cli/main';
+import { runCtc } from '../support/run-ctc';
 import { startApiHost, type ApiHost } from '../support/start-api-host';
 
 const DAY = 86_400_000;
@@ -19,24 +18,13 @@ let dir: string;
 
 /** Runs `ctc` in-process; `answers` are what a user types at the prompts, in order. */
 async function ctc(args: string[], answers: string[] = []) {
-  let out = '';
-  let err = '';
   const asked: Array<{ question: string; secret: boolean }> = [];
-  const io: CliIo = {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    env: { CTC_URL: api.host.httpUrl },
-    ...(answers.length
-      ? {
-          prompt: (question: string, options?: { secret?: boolean }) => {
-            asked.push({ question, secret: options?.secret === true });
-            return Promise.resolve(answers.shift() ?? '');
-          },
-        }
-      : {}),
+  const prompt = (question: string, options?: { secret?: boolean }) => {
+    asked.push({ question, secret: options?.secret === true });
+    return Promise.resolve(answers.shift() ?? '');
   };
-  const code = await runCli(args, io);
-  return { code, out, err, asked };
+  const run = await runCtc(api.host.httpUrl, args, answers.length ? { prompt } : {});
+  return { ...run, asked };
 }
 
 beforeAll(async () => {

@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../lib/cli/cli-io';
-import { runCli } from '../../lib/cli/main';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
+import { runCtc } from '../support/run-ctc';
 import { startApiHost, type ApiHost } from '../support/start-api-host';
 
 let api: ApiHost;
 
 /** Runs `ctc` in-process against the test host and captures both streams. */
-async function ctc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    env: { CTC_URL: api.host.httpUrl },
-    sleep: () => new Promise((resolve) => setTimeout(resolve, 20)),
-  };
-  const code = await runCli(args, io);
-  return { code, out, err };
-}
+const ctc = (...args: string[]) => runCtc(api.host.httpUrl, args);
 
 beforeAll(async () => {
   api = await startApiHost();

@@ -5,6 +5,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { MonitorClient } from '@azure/arm-monitor';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shapeOf } from '../../support/shape-of';
 import { startSandboxCloud, type SandboxCloud } from '../../../lib/local/sandbox/start-sandbox-cloud';
 import { createLocalCertificate } from '../../../lib/local/tls/create-local-certificate';
 import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
@@ -17,19 +18,6 @@ function loadExample(relativePath: string): {
   responses: { 200: { body: Record<string, unknown> } };
 } {
   return JSON.parse(readFileSync(path.join(SPECS, relativePath), 'utf8')) as never;
-}
-
-/** Keys, recursively: the structure without the values (first array element stands for all). */
-function shapeOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, shapeOf(v)]),
-    );
-  }
-  return typeof value;
 }
 
 describe('sandbox ARM', () => {

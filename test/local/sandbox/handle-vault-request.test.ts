@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shapeOf } from '../../support/shape-of';
 import { startSandboxCloud, type SandboxCloud } from '../../../lib/local/sandbox/start-sandbox-cloud';
 import { createLocalCertificate } from '../../../lib/local/tls/create-local-certificate';
 import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
@@ -15,19 +16,6 @@ function loadExampleBody(file: string): Record<string, unknown> {
     responses: { 200: { body: Record<string, unknown> } };
   };
   return example.responses[200].body;
-}
-
-/** Keys, recursively: the structure without the values. */
-function shapeOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, shapeOf(v)]),
-    );
-  }
-  return typeof value;
 }
 
 describe('sandbox Key Vault', () => {
