@@ -242,7 +242,7 @@ async function readResource(
   let read: Awaited<ReturnType<typeof readResourceState>>;
   try {
     read = await readResourceState(
-      clients.resources,
+      clients,
       target.resourceId,
       AbortSignal.timeout(deps.settings.httpTimeoutMs),
     );

@@ -2,7 +2,7 @@ import { mapWithConcurrency } from '../batching/map-with-concurrency';
 import type { Customer } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
 import { rollUpPoints } from '../query/roll-up-points';
-import { resourceTypeOf } from '../resources/read-resource-state';
+import { resourceTypeOf } from '../resources/resource-type-of';
 import type { CustomerStatus, CustomerStatusStore } from '../store/customer-status-store';
 import type { MetricsTable } from '../store/metrics-table';
 import type { RunRecord, RunStore } from '../store/run-store';

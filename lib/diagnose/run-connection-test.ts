@@ -209,7 +209,7 @@ async function checkResource(
   const ms = () => Math.round(performance.now() - start);
   let state: ResourceState;
   try {
-    state = (await readResourceState(clients.resources, target.resourceId, signal())).state;
+    state = (await readResourceState(clients, target.resourceId, signal())).state;
   } catch (error) {
     return problem(target.resourceId, diagnoseError(error, 'arm', context, secrets), ms());
   }

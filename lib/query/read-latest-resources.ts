@@ -1,7 +1,7 @@
 import { mapWithConcurrency } from '../batching/map-with-concurrency';
 import type { Customer } from '../customers/customer';
 import type { Datapoint } from '../metrics/datapoint';
-import { resourceTypeOf } from '../resources/read-resource-state';
+import { resourceTypeOf } from '../resources/resource-type-of';
 import type { CustomerStatus } from '../store/customer-status-store';
 import type { MetricsTable } from '../store/metrics-table';
 

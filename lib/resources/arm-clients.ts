@@ -2,6 +2,7 @@ import { MonitorClient } from '@azure/arm-monitor';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/identity';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { ApiVersionResolver } from './api-version-resolver';
 
 /** Extra SDK pipeline policies (e.g. the access audit), as clients take them. */
 export type AdditionalPolicies = ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }>;
@@ -9,6 +10,8 @@ export type AdditionalPolicies = ReadonlyArray<{ policy: PipelinePolicy; positio
 export interface ArmClients {
   readonly monitor: MonitorClient;
   readonly resources: ResourceManagementClient;
+  /** Shared by every customer: provider API versions are global. */
+  readonly apiVersions: ApiVersionResolver;
 }
 
 /**
@@ -17,12 +20,15 @@ export interface ArmClients {
  */
 export class ArmClientFactory {
   private readonly byCredential = new WeakMap<TokenCredential, ArmClients>();
+  private readonly apiVersions: ApiVersionResolver;
 
   constructor(
     private readonly armEndpoint: string,
     private readonly armScope: string,
     private readonly additionalPolicies: AdditionalPolicies = [],
-  ) {}
+  ) {
+    this.apiVersions = new ApiVersionResolver(armEndpoint);
+  }
 
   forCredential(credential: TokenCredential): ArmClients {
     let clients = this.byCredential.get(credential);
@@ -40,6 +46,7 @@ export class ArmClientFactory {
           credentialScopes: [this.armScope],
           additionalPolicies: [...this.additionalPolicies],
         }),
+        apiVersions: this.apiVersions,
       };
       this.byCredential.set(credential, clients);
     }

@@ -7,6 +7,7 @@ import { findMetricSpecs, type MetricSpec } from './metric-catalog';
 import { handleMetricsBatchRequest, METRICS_BATCH_PATH } from './handle-metrics-batch-request';
 import { handleResourceGraphRequest, RESOURCE_GRAPH_PATH } from './handle-resource-graph-request';
 import { parseIsoDuration } from './parse-iso-duration';
+import { providerBody, unsupportedApiVersion } from './provider-api-versions';
 import { ARM_READ_ROLES, ROLE_DEFINITION_IDS } from './role-definitions';
 import { ARM_AUDIENCE, type SandboxContext } from './sandbox-context';
 import { parseResourceId, subscriptionOf, type SandboxResource } from './sandbox-state';
@@ -15,6 +16,7 @@ import { sendJson } from './send-json';
 /** Refuse absurd requests the way Azure Monitor caps them, and keep the sandbox fast. */
 const MAX_POINTS_PER_SERIES = 50_000;
 const METRICS_SUFFIX = /^(.*)\/providers\/microsoft\.insights\/(metrics|metricdefinitions)$/i;
+const TENANT_PROVIDER_PATH = /^\/providers\/([A-Za-z0-9.]+)$/;
 const ROLE_ASSIGNMENTS_SUFFIX = /^(.*)\/providers\/microsoft\.authorization\/roleassignments$/i;
 
 type Operation =
@@ -61,6 +63,12 @@ export function handleArmRequest(
     });
   }
 
+  // Providers at tenant scope: any signed-in principal may read them (no role needed), as in Azure.
+  const provider = TENANT_PROVIDER_PATH.exec(path);
+  if (provider?.[1]) {
+    const answer = providerBody(provider[1]);
+    return sendJson(res, answer.status, answer.body);
+  }
   const operation = classify(path);
   if (!operation) {
     return sendJson(res, 400, {
@@ -108,7 +116,10 @@ export function handleArmRequest(
     return sendJson(res, 200, listRoleAssignments(context, operation.scope, query));
   const resource = state.findResource(operation.scope);
   if (!resource) return sendJson(res, 404, resourceNotFound(operation.scope));
-  if (operation.kind === 'resource') return sendJson(res, 200, resourceBody(resource));
+  if (operation.kind === 'resource') {
+    const refused = unsupportedApiVersion(resource.type, query.get('api-version') ?? '');
+    return refused ? sendJson(res, 400, refused) : sendJson(res, 200, resourceBody(resource));
+  }
   if (operation.kind === 'metricDefinitions') return sendJson(res, 200, metricDefinitionsBody(resource));
   const metrics = metricsBody(resource, query, state.now());
   sendJson(res, metrics.status, metrics.body);
