@@ -1,7 +1,7 @@
-import { ensureError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
 import type { AuditRecorder } from './audit-recorder';
 import type { AuditStore } from './audit-store';
+import { describeError } from '../logging/describe-error';
 
 const DAY_MS = 86_400_000;
 
@@ -21,7 +21,7 @@ export async function flushAudit(
     await store.write(recorder.entries);
     await store.prune(recorder.customerId, new Date(now.getTime() - retentionDays * DAY_MS));
   } catch (error) {
-    log.error(`Audit write failed for ${recorder.customerId}: ${ensureError(error).message}`, {
+    log.error(`Audit write failed for ${recorder.customerId}: ${describeError(error)}`, {
       customerId: recorder.customerId,
       runId: recorder.runId,
       code: 'AuditWriteFailed',

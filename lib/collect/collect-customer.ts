@@ -241,11 +241,7 @@ async function readResource(
   });
   let read: Awaited<ReturnType<typeof readResourceState>>;
   try {
-    read = await readResourceState(
-      clients,
-      target.resourceId,
-      AbortSignal.timeout(deps.settings.httpTimeoutMs),
-    );
+    read = await readResourceState(clients, target.resourceId, AbortSignal.timeout(deps.settings.httpTimeoutMs));
   } catch (error) {
     return fail(error, 'arm');
   }

@@ -7,6 +7,7 @@ import { contextLogger } from '../logging/logger';
 import { collectCustomer } from './collect-customer';
 import { parseCollectMessage, type CollectMessage } from './collect-message';
 import { recordRunProgress } from './record-run-progress';
+import { describeError } from '../logging/describe-error';
 
 /**
  * Queue handler. A malformed message is logged and dropped (retrying cannot fix it); a transient
@@ -24,7 +25,7 @@ export async function handleCollectMessage(
     message = parseCollectMessage(input);
   } catch (error) {
     const code = isAppError(error) ? error.code : 'InvalidQueueMessage';
-    log.error(`Dropping invalid queue message: ${error instanceof Error ? error.message : String(error)}`, {
+    log.error(`Dropping invalid queue message: ${describeError(error)}`, {
       code,
       dequeueCount: Number(context.triggerMetadata?.dequeueCount ?? 0),
     });

@@ -1,8 +1,9 @@
-import { ensureError, isAppError } from '../errors/app-error';
+import { isAppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
 import type { RunStore } from '../store/run-store';
 import type { CollectResult } from './collect-customer';
 import type { CollectMessage } from './collect-message';
+import { describeError } from '../logging/describe-error';
 
 /** host.json `extensions.queues.maxDequeueCount`: after this many failed attempts the message is poisoned. */
 export const MAX_DEQUEUE_COUNT = 5;
@@ -37,7 +38,7 @@ export function recordRunProgress(
     try {
       await runs.record(fields);
     } catch (error) {
-      log.warn(`Could not record run progress: ${ensureError(error).message}`, {
+      log.warn(`Could not record run progress: ${describeError(error)}`, {
         runId: message.runId,
         customerId: message.customerId,
         code: 'RunProgressNotRecorded',

@@ -4,11 +4,11 @@ import { mapWithConcurrency } from '../batching/map-with-concurrency';
 import { scheduleIntervalMs } from '../collect/closed-window';
 import type { Customer } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
-import { ensureError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
 import type { CustomerStatusStore } from '../store/customer-status-store';
 import { computeCustomerHealth } from './compute-customer-health';
 import type { CustomerHealthStore, StoredHealth } from './customer-health-store';
+import { describeError } from '../logging/describe-error';
 
 /** Customers evaluated in parallel by the timer's sweep (a few table reads each). */
 const SWEEP_CONCURRENCY = 8;
@@ -96,7 +96,7 @@ export async function updateCustomerHealthSafely(
     if (!customer) return undefined;
     return await updateCustomerHealth(deps, customer, log);
   } catch (error) {
-    log.error(`Health update failed for ${customerId}: ${ensureError(error).message}`, {
+    log.error(`Health update failed for ${customerId}: ${describeError(error)}`, {
       customerId,
       code: 'HealthUpdateFailed',
     });
@@ -110,7 +110,7 @@ export async function updateAllCustomerHealth(deps: HealthDependencies, log: Log
   try {
     customers = (await deps.registry.list()).filter((c) => c.enabled);
   } catch (error) {
-    log.error(`Health sweep failed: ${ensureError(error).message}`, { code: 'HealthUpdateFailed' });
+    log.error(`Health sweep failed: ${describeError(error)}`, { code: 'HealthUpdateFailed' });
     return [];
   }
   const settled = await mapWithConcurrency(customers, SWEEP_CONCURRENCY, (customer) =>

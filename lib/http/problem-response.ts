@@ -1,7 +1,8 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { ensureError, isAppError, type ErrorKind } from '../errors/app-error';
+import { isAppError, type ErrorKind } from '../errors/app-error';
 import { redactSecrets } from '../diagnose/redact-secrets';
 import type { Logger } from '../logging/logger';
+import { describeError } from '../logging/describe-error';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   validation: 400,
@@ -20,8 +21,7 @@ export function toProblemResponse(error: unknown, log: Logger, instance?: string
     const status = STATUS_BY_KIND[error.kind];
     return problem(status, error.code, redactSecrets(error.message), instance, error.details);
   }
-  const e = ensureError(error);
-  log.error(`Unhandled error: ${redactSecrets(e.message)}`, { code: 'InternalError' });
+  log.error(`Unhandled error: ${describeError(error)}`, { code: 'InternalError' });
   return problem(500, 'InternalError', 'An unexpected error occurred; see the function logs.', instance);
 }
 
