@@ -65,7 +65,7 @@ export function recordRunProgress(
         updatedAt: now().toISOString(),
         ...(last ? { finishedAt: now().toISOString() } : {}),
         errorCode: isAppError(error) ? error.code : 'InternalError',
-        errorMessage: isAppError(error) ? error.message : 'Unexpected error; see the function logs',
+        errorMessage: isAppError(error) ? describeError(error) : 'Unexpected error; see the function logs',
       });
     },
   };

@@ -6,21 +6,15 @@ import { resourceTypeOf } from '../resources/resource-type-of';
 import type { CustomerStatus, CustomerStatusStore } from '../store/customer-status-store';
 import type { MetricsTable } from '../store/metrics-table';
 import type { RunRecord, RunStore } from '../store/run-store';
+import { scheduleIntervalMs } from '../collect/closed-window';
+import type { CustomerHealthStore } from '../health/customer-health-store';
+import { computeHealthRows, type CustomerHealthRow } from '../health/list-customer-health';
 
 const DAY_MS = 86_400_000;
 const RECENT_RUNS = 5;
 const READ_CONCURRENCY = 8;
 
 /** The health record as the health store keeps it (read loosely: only what the page shows). */
-export interface HealthLike {
-  readonly customerId: string;
-  readonly state: string;
-  readonly reason?: string;
-  readonly secretExpiry?: string;
-  readonly secretExpiresOn?: string;
-  readonly daysToExpiry?: number;
-}
-
 /** Where the dashboard reads from; `Services` satisfies it. */
 export interface DashboardSources {
   readonly registry: Pick<CustomerRegistry, 'list'>;
@@ -30,8 +24,9 @@ export interface DashboardSources {
   readonly now: () => Date;
   /** Adds discovered resources to a customer's configured ones, when the deployment discovers any. */
   readonly discovery?: { withKnownResources(customer: Customer): Promise<Customer> };
-  /** Per-customer health (state machine and secret expiry), when the deployment records it. */
-  readonly health?: { list(): Promise<readonly HealthLike[]> };
+  /** Per-customer health (state machine and secret expiry). */
+  readonly health: Pick<CustomerHealthStore, 'list'>;
+  readonly config: { readonly collectSchedule: string };
 }
 
 export interface DashboardSeries {
@@ -83,16 +78,24 @@ export interface DashboardModel {
 /** Everything the dashboard shows, read once per request: registry, status, health, runs, 24 h and 7 d series. */
 export async function buildDashboardModel(sources: DashboardSources): Promise<DashboardModel> {
   const now = sources.now();
-  const [customers, statuses, health] = await Promise.all([
+  const [customers, statuses, stored] = await Promise.all([
     sources.registry
       .list()
       .then((list) =>
         sources.discovery ? Promise.all(list.map((c) => sources.discovery!.withKnownResources(c))) : list,
       ),
     sources.statuses.list(),
-    sources.health ? sources.health.list() : Promise.resolve([] as HealthLike[]),
+    sources.health.list(),
   ]);
   const statusById = new Map(statuses.map((s) => [s.customerId, s]));
+  // The same computation as GET /api/health, so the page and `ctc health` never disagree.
+  const health = computeHealthRows(
+    customers,
+    statuses,
+    stored,
+    now,
+    scheduleIntervalMs(sources.config.collectSchedule, now),
+  );
   const healthById = new Map(health.map((h) => [h.customerId, h]));
   const tiles = await mapWithConcurrency(customers, READ_CONCURRENCY, (customer) =>
     buildCustomer(customer, statusById.get(customer.id), healthById.get(customer.id), sources, now),
@@ -109,7 +112,7 @@ export async function buildDashboardModel(sources: DashboardSources): Promise<Da
 async function buildCustomer(
   customer: Customer,
   status: CustomerStatus | undefined,
-  health: HealthLike | undefined,
+  health: CustomerHealthRow | undefined,
   sources: DashboardSources,
   now: Date,
 ): Promise<DashboardCustomer> {
@@ -152,14 +155,13 @@ async function buildCustomer(
       };
     }),
   );
-  const derived = deriveHealth(customer, status);
   return {
     id: customer.id,
     displayName: customer.displayName,
     enabled: customer.enabled,
     authMode: customer.authMode,
-    health: customer.enabled ? (health?.state ?? derived.state) : 'disabled',
-    healthReason: health?.reason ?? derived.reason,
+    health: customer.enabled ? (health?.state ?? 'unknown') : 'disabled',
+    healthReason: health?.reason ?? 'no run yet',
     ...(status?.lastSuccessAt ? { lastSuccessAt: status.lastSuccessAt } : {}),
     ...(status?.lastAttemptAt ? { lastAttemptAt: status.lastAttemptAt } : {}),
     ...(status?.errorCode ? { errorCode: status.errorCode } : {}),
@@ -170,16 +172,6 @@ async function buildCustomer(
     ...(health?.secretExpiry ? { secretExpiry: health.secretExpiry } : {}),
     resources,
     recentRuns: await sources.runs.recent(customer.id, RECENT_RUNS),
-  };
-}
-
-/** Without a health record: the last run's outcome speaks. */
-function deriveHealth(customer: Customer, status: CustomerStatus | undefined): { state: string; reason: string } {
-  if (!status) return { state: 'unknown', reason: 'no run yet' };
-  if (status.outcome === 'ok') return { state: 'healthy', reason: 'last run succeeded' };
-  return {
-    state: status.consecutiveFailures >= 3 ? 'failing' : 'degraded',
-    reason: `${status.consecutiveFailures} failed run(s) of ${customer.id}: ${status.errorCode ?? 'error'}`,
   };
 }
 

@@ -85,8 +85,7 @@ function renderExpiry(c: DashboardCustomer): string {
   if (c.daysToExpiry === undefined) return c.secretExpiry === 'none' ? '<span class="warn">no expiry date</span>' : '—';
   const days = c.daysToExpiry;
   const text = days < 0 ? `expired ${-days} d ago` : days === 0 ? 'expires today' : `expires in ${days} d`;
-  const cls =
-    c.secretExpiry === 'critical' || days < 8 ? 'crit' : c.secretExpiry === 'warning' || days <= 30 ? 'warn' : 'ok';
+  const cls = c.secretExpiry === 'critical' ? 'crit' : c.secretExpiry === 'warning' ? 'warn' : 'ok';
   return `<span class="${cls}" title="${e(c.secretExpiresOn ?? '')}">${e(text)}</span>`;
 }
 

@@ -1,10 +1,13 @@
 /** What replaces a secret in any text that leaves the process. */
 export const REDACTED = '[redacted]';
 
-// JWTs (access tokens, client assertions) and `client_secret=`/`"value":"..."` style pairs.
+// JWTs (access tokens, client assertions), form/connection-string pairs (`client_secret=…`), JSON
+// pairs (`"client_secret": "…"`, a Key Vault bundle's `"value": "…"`) and PEM private keys.
 const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}\b/g;
-const SECRET_PAIRS =
-  /\b(client_secret|client_assertion|access_token|refresh_token|password|AccountKey|sig)=([^&\s;"']+)/gi;
+const SECRET_KEYS = 'client_secret|client_assertion|access_token|refresh_token|password|AccountKey|sig';
+const SECRET_PAIRS = new RegExp(`\\b(${SECRET_KEYS})=([^&\\s;"']+)`, 'gi');
+const JSON_SECRET_PAIRS = new RegExp(`"(${SECRET_KEYS}|value|secret|clientSecret)"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`, 'gi');
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
 
 /**
  * Removes known secret values and anything shaped like a token or a credential pair from `text`.
@@ -16,5 +19,9 @@ export function redactSecrets(text: string, knownSecrets: readonly (string | und
     // Very short values would redact ordinary words; real secrets are long.
     if (secret && secret.length >= 8) result = result.split(secret).join(REDACTED);
   }
-  return result.replace(JWT, REDACTED).replace(SECRET_PAIRS, (_m, key: string) => `${key}=${REDACTED}`);
+  return result
+    .replace(PRIVATE_KEY, REDACTED)
+    .replace(JWT, REDACTED)
+    .replace(SECRET_PAIRS, (_m, key: string) => `${key}=${REDACTED}`)
+    .replace(JSON_SECRET_PAIRS, (_m, key: string) => `"${key}":"${REDACTED}"`);
 }

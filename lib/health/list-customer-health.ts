@@ -1,8 +1,9 @@
 import { scheduleIntervalMs } from '../collect/closed-window';
+import type { Customer } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
-import type { CustomerStatusStore } from '../store/customer-status-store';
+import type { CustomerStatus, CustomerStatusStore } from '../store/customer-status-store';
 import { computeCustomerHealth, type CustomerHealth } from './compute-customer-health';
-import type { CustomerHealthStore } from './customer-health-store';
+import type { CustomerHealthStore, StoredHealth } from './customer-health-store';
 
 /** One row of `GET /api/health`. */
 export interface CustomerHealthRow extends CustomerHealth {
@@ -40,10 +41,32 @@ export async function listCustomerHealth(deps: HealthReadDependencies): Promise<
     deps.statuses.list(),
     deps.health.list(),
   ]);
+  const rows = computeHealthRows(
+    customers,
+    statuses,
+    stored,
+    now,
+    scheduleIntervalMs(deps.config.collectSchedule, now),
+  );
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.state] = (counts[row.state] ?? 0) + 1;
+  return { evaluatedAt: now.toISOString(), counts, customers: rows };
+}
+
+/**
+ * Health rows from what the caller already read (the dashboard reads the same three tables): the
+ * one place the state is computed for display, so the page, `GET /api/health` and `ctc health` agree.
+ */
+export function computeHealthRows(
+  customers: readonly Customer[],
+  statuses: readonly CustomerStatus[],
+  stored: readonly StoredHealth[],
+  now: Date,
+  interval: number,
+): CustomerHealthRow[] {
   const statusById = new Map(statuses.map((s) => [s.customerId, s]));
   const storedById = new Map(stored.map((h) => [h.customerId, h]));
-  const interval = scheduleIntervalMs(deps.config.collectSchedule, now);
-  const rows = customers.map((customer): CustomerHealthRow => {
+  return customers.map((customer): CustomerHealthRow => {
     const status = statusById.get(customer.id);
     const previous = storedById.get(customer.id);
     const secretExpiresOn =
@@ -66,7 +89,4 @@ export async function listCustomerHealth(deps: HealthReadDependencies): Promise<
       ...(previous ? { changedAt: previous.changedAt } : {}),
     };
   });
-  const counts: Record<string, number> = {};
-  for (const row of rows) counts[row.state] = (counts[row.state] ?? 0) + 1;
-  return { evaluatedAt: now.toISOString(), counts, customers: rows };
 }

@@ -26,7 +26,10 @@ export async function getTopMetrics(services: Services, request: HttpRequest): P
   const from = new Date(to.getTime() - parseRelativeDuration(query.window, 'window'));
   checkRange(from, to);
   await services.ensureStorage();
-  const customers = await services.registry.list();
+  // Discovered resources rank too, as they are read everywhere else (metrics, resources, dashboard).
+  const customers = await Promise.all(
+    (await services.registry.list()).map((customer) => services.discovery.withKnownResources(customer)),
+  );
   const resources = await rankTopResources(customers, { ...query, from, to }, services.metricsTable);
   return {
     status: 200,

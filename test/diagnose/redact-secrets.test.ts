@@ -23,3 +23,16 @@ describe('redactSecrets', () => {
     expect(redactSecrets('AADSTS7000222: expired', ['a', undefined])).toBe('AADSTS7000222: expired');
   });
 });
+
+describe('redactSecrets in JSON and PEM', () => {
+  it('removes secret-bearing JSON fields and private keys, keeping the rest', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+    const text = `{"value":"s3cr3t-value-123456","id":"https://kv/secrets/a/1","client_secret": "abc\\"def"} ${pem}`;
+    const out = redactSecrets(text);
+    expect(out).not.toContain('s3cr3t-value-123456');
+    expect(out).not.toContain('abc\\"def');
+    expect(out).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
+    expect(out).toContain('"id":"https://kv/secrets/a/1"');
+    expect(out).toContain(`"value":"${REDACTED}"`);
+  });
+});
