@@ -52,14 +52,16 @@ export interface Services extends CollectDependencies {
 export function createServices(config: AppConfig, now: () => Date = () => new Date()): Services {
   const appIdentity = createAppIdentity(config);
   const storage = config.storage;
+  // One credential for every storage client: each credential instance has its own token cache.
+  const storageIdentity = storageCredential(config, appIdentity);
   const table = (name: string): TableClient =>
     storage.kind === 'connectionString'
       ? TableClient.fromConnectionString(storage.connectionString, name)
-      : new TableClient(`${storage.tableServiceUri.replace(/\/+$/, '')}`, name, storageCredential(config, appIdentity));
+      : new TableClient(`${storage.tableServiceUri.replace(/\/+$/, '')}`, name, storageIdentity);
   const container: ContainerClient = (
     storage.kind === 'connectionString'
       ? BlobServiceClient.fromConnectionString(storage.connectionString)
-      : new BlobServiceClient(storage.blobServiceUri, storageCredential(config, appIdentity))
+      : new BlobServiceClient(storage.blobServiceUri, storageIdentity)
   ).getContainerClient(SNAPSHOTS_CONTAINER);
 
   const customersTable = table(CUSTOMERS_TABLE);

@@ -1,4 +1,4 @@
-import type { TokenCredential } from '@azure/identity';
+import type { GetTokenOptions, TokenCredential } from '@azure/identity';
 import { probeTenantMetadata } from './probe-tenant-metadata';
 
 /**
@@ -15,10 +15,7 @@ export async function acquireCustomerToken(
   timeoutMs: number,
 ): Promise<void> {
   try {
-    // The ARM SDK clients ask with `enableCae: true`, and @azure/identity keeps CAE and non-CAE tokens
-    // in separate caches: asking the same way makes this token the one the clients then reuse
-    // (otherwise every first run paid a second metadata and token request).
-    await credential.getToken(scope, { abortSignal: AbortSignal.timeout(timeoutMs), enableCae: true });
+    await credential.getToken(scope, warmUpTokenOptions(timeoutMs));
   } catch (error) {
     if (error instanceof Error && /endpoints_resolution_error/.test(error.message)) {
       const entraSays = await probeTenantMetadata(authorityHost, tenantId, timeoutMs);
@@ -26,4 +23,13 @@ export async function acquireCustomerToken(
     }
     throw error;
   }
+}
+
+/**
+ * Options for a token asked for ahead of an SDK client. Every SDK pipeline asks with `enableCae: true`,
+ * and @azure/identity keeps CAE and non-CAE tokens in separate caches: asking the same way makes the
+ * warm-up token the one the client then reuses (otherwise each pays a second metadata + token request).
+ */
+export function warmUpTokenOptions(timeoutMs: number): GetTokenOptions {
+  return { abortSignal: AbortSignal.timeout(timeoutMs), enableCae: true };
 }

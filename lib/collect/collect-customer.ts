@@ -173,10 +173,10 @@ export async function collectCustomer(
   // Stage 4: store what was read, even when some resources failed.
   let written: number;
   const snapshot = buildSnapshot(customer, message, reads);
-  let snapshotName: string;
+  let stored: { name: string; body: string };
   try {
     written = await deps.metricsTable.write(customer.id, datapoints);
-    snapshotName = await deps.snapshots.write(customer.id, window, snapshot);
+    stored = await deps.snapshots.write(customer.id, window, snapshot);
   } catch (error) {
     const diagnosis = diagnoseError(error, 'storage', context, [secret?.value]);
     // Our own storage failing is never the customer's fault: always let the host retry.
@@ -188,8 +188,8 @@ export async function collectCustomer(
   const delivery = customer.delivery
     ? await deps.delivery.deliver(
         { target: customer.delivery, credential, context, knownSecrets: [secret?.value] },
-        snapshotName,
-        JSON.stringify(snapshot, null, 2),
+        stored.name,
+        stored.body,
       )
     : undefined;
   const deliveryFailure = delivery && !delivery.ok ? delivery.diagnosis : undefined;

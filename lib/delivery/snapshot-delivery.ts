@@ -4,6 +4,7 @@ import type { DeliveryTarget } from '../customers/customer';
 import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
 import type { DiagnosisContext } from '../diagnose/diagnosis-catalogue';
 import type { AdditionalPolicies } from '../resources/arm-clients';
+import { warmUpTokenOptions } from '../auth/acquire-customer-token';
 
 /** Azure Storage's token scope (the same for every account in the public cloud). */
 export const STORAGE_SCOPE = 'https://storage.azure.com/.default';
@@ -29,13 +30,24 @@ export interface DeliveryCaller {
  * It never throws: a delivery failure must not cost the data already stored on the provider side.
  */
 export class SnapshotDelivery {
+  private readonly pipelineOptions: StoragePipelineOptions & { additionalPolicies: AdditionalPolicies };
+
   constructor(
     private readonly options: {
       readonly httpTimeoutMs: number;
       /** Pipeline policies for the calls into the customer's storage (the access audit). */
       readonly additionalPolicies?: AdditionalPolicies;
     },
-  ) {}
+  ) {
+    this.pipelineOptions = {
+      // Storage's default retry waits up to minutes; a run must not stall on a customer's storage.
+      retryOptions: { maxTries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 },
+      // Not in StoragePipelineOptions' type, but passed on to the core client like every SDK's option. A client
+      // built from another client (getContainerClient...) would add the policies twice to the shared pipeline
+      // (an error), so every blob gets its own client.
+      additionalPolicies: [...(options.additionalPolicies ?? [])],
+    };
+  }
 
   /** Writes (overwrites) `blobName` with the JSON `body`. The name is deterministic, so retries replace it. */
   async deliver(caller: DeliveryCaller, blobName: string, body: string): Promise<DeliveryOutcome> {
@@ -74,22 +86,12 @@ export class SnapshotDelivery {
     try {
       // Asked for up front (cached by the credential) so token failures are told apart from Storage's,
       // and so a 403 can name the principal's object id in the fix commands.
-      const token = await caller.credential.getToken(STORAGE_SCOPE, {
-        abortSignal: AbortSignal.timeout(this.options.httpTimeoutMs),
-      });
+      const token = await caller.credential.getToken(STORAGE_SCOPE, warmUpTokenOptions(this.options.httpTimeoutMs));
       objectId = token ? readObjectId(token.token) : undefined;
       const credential = pinTenant(caller.credential);
       const containerUrl = `${caller.target.blobServiceUrl}/${caller.target.container}`;
-      const pipelineOptions = {
-        // Storage's default retry waits up to minutes; a run must not stall on a customer's storage.
-        retryOptions: { maxTries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 },
-        // Not in StoragePipelineOptions' type, but passed on to the core client like every SDK's option. A client
-        // built from another client (getContainerClient...) would add the policies twice to the shared pipeline
-        // (an error), so every blob gets its own client.
-        additionalPolicies: [...(this.options.additionalPolicies ?? [])],
-      } satisfies StoragePipelineOptions & { additionalPolicies: AdditionalPolicies };
       const blobUrl = await work(
-        (name) => new BlockBlobClient(`${containerUrl}/${encodeBlobName(name)}`, credential, pipelineOptions),
+        (name) => new BlockBlobClient(`${containerUrl}/${encodeBlobName(name)}`, credential, this.pipelineOptions),
       );
       return { ok: true, blobUrl };
     } catch (error) {

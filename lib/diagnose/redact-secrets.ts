@@ -6,7 +6,10 @@ export const REDACTED = '[redacted]';
 const JWT = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}\b/g;
 const SECRET_KEYS = 'client_secret|client_assertion|access_token|refresh_token|password|AccountKey|sig';
 const SECRET_PAIRS = new RegExp(`\\b(${SECRET_KEYS})=([^&\\s;"']+)`, 'gi');
-const JSON_SECRET_PAIRS = new RegExp(`"(${SECRET_KEYS}|value|secret|clientSecret)"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`, 'gi');
+const JSON_SECRET_PAIRS = new RegExp(
+  `"(${SECRET_KEYS}|value|secret|clientSecret)"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`,
+  'gi',
+);
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
 
 /**

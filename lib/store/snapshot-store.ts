@@ -9,15 +9,15 @@ export class SnapshotStore {
   /**
    * Writes (overwrites) the snapshot of one customer and window. The name derives from the
    * customer and window only, so a retried message replaces its own snapshot instead of adding one.
-   * @returns the blob name.
+   * @returns the blob name and the JSON written (so a copy elsewhere needs no second serialization).
    */
-  async write(customerId: string, window: TimeWindow, snapshot: unknown): Promise<string> {
+  async write(customerId: string, window: TimeWindow, snapshot: unknown): Promise<{ name: string; body: string }> {
     const name = snapshotBlobName(customerId, window);
     const body = JSON.stringify(snapshot, null, 2);
     await this.container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
     });
-    return name;
+    return { name, body };
   }
 
   /** Reads a snapshot back, or undefined when none exists for that window. */

@@ -184,6 +184,22 @@ describe('collectCustomer', () => {
     expect(entraCalls()).toEqual([]);
   });
 
+  it('asks Entra once per scope for a customer that also delivers to its own storage (ARM + Storage)', async () => {
+    app.services.credentials.forget('contoso'); // a cold credential, as after a restart
+    app.env.sandbox.requests.clear();
+    const result = await collectCustomer(
+      message('contoso', '20261122T0800Z-cdcdcdcd'),
+      app.services,
+      recordingLogger(),
+    );
+    expect(result.delivery?.ok).toBe(true);
+    const calls = app.env.sandbox.requests
+      .list('entra')
+      .filter((r) => r.path.startsWith(`/${DEMO_IDS.contoso.tenantId}/`))
+      .map((r) => r.path.split('/').slice(2).join('/'));
+    expect(calls).toEqual(['v2.0/.well-known/openid-configuration', 'oauth2/v2.0/token', 'oauth2/v2.0/token']);
+  });
+
   it('skips an unknown customer without throwing', async () => {
     const result = await collectCustomer(message('nobody-here'), app.services, recordingLogger());
     expect(result.outcome).toBe('skipped');
