@@ -1,9 +1,10 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import type { Services } from '../app/create-services';
-import { AppError } from '../errors/app-error';
+import { checkRange } from '../query/query-customer-metrics';
+import { parseTimeInput } from '../query/parse-time-input';
 import { parseInput } from './parse-input';
-import { readCustomerId } from './route-customer';
+import { loadRouteCustomer } from './route-customer';
 
 /** Longest range one audit query may span (the retention default is 90 days). */
 export const MAX_AUDIT_RANGE_DAYS = 366;
@@ -11,24 +12,20 @@ export const MAX_AUDIT_RANGE_DAYS = 366;
 export const MAX_AUDIT_ENTRIES = 5_000;
 const DEFAULT_RANGE_MS = 24 * 3600_000;
 
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-const auditQuery = z.object({ from: instant.optional(), to: instant.optional() });
+// The same time inputs as the metrics query: ISO instants or dates, `now`, or relative (`24h`, `7d`).
+const auditQuery = z.object({ from: z.string().optional(), to: z.string().optional() });
 
 /**
  * `GET /api/customers/{id}/audit?from&to`: every call made into the customer's tenant in the range
  * (default: the last 24 hours), oldest first. The provider's side of the customer's Activity Log.
  */
 export async function getCustomerAudit(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
-  const id = readCustomerId(request);
   const query = parseInput(auditQuery, Object.fromEntries(request.query.entries()), 'Query');
-  const to = query.to ?? services.now();
-  const from = query.from ?? new Date(to.getTime() - DEFAULT_RANGE_MS);
-  if (from >= to) throw badRequest(`"from" (${from.toISOString()}) must be before "to" (${to.toISOString()})`);
-  if (to.getTime() - from.getTime() > MAX_AUDIT_RANGE_DAYS * 24 * 3600_000) {
-    throw badRequest(`The range spans more than ${MAX_AUDIT_RANGE_DAYS} days; narrow "from"/"to"`);
-  }
-  await services.ensureStorage();
-  await services.registry.get(id); // 404 for an unknown customer
+  const now = services.now();
+  const to = query.to ? parseTimeInput(query.to, now, 'to') : now;
+  const from = query.from ? parseTimeInput(query.from, now, 'from') : new Date(to.getTime() - DEFAULT_RANGE_MS);
+  checkRange(from, to, MAX_AUDIT_RANGE_DAYS);
+  const { id } = await loadRouteCustomer(services, request); // 404 for an unknown customer
   const entries = await services.audit.query(id, from, to, MAX_AUDIT_ENTRIES + 1);
   return {
     status: 200,
@@ -41,8 +38,4 @@ export async function getCustomerAudit(services: Services, request: HttpRequest)
       entries: entries.slice(0, MAX_AUDIT_ENTRIES).map(({ customerId: _c, ...rest }) => rest),
     },
   };
-}
-
-function badRequest(message: string): AppError {
-  return new AppError({ kind: 'validation', code: 'InvalidRequest', message });
 }

@@ -158,14 +158,14 @@ export async function queryCustomerMetrics(
 }
 
 /** `from` before `to`, and not more than MAX_QUERY_RANGE_DAYS apart: a clear 400 otherwise. */
-export function checkRange(from: Date, to: Date): void {
+export function checkRange(from: Date, to: Date, maxDays: number = MAX_QUERY_RANGE_DAYS): void {
   if (from >= to) {
     throw badRequest('InvalidRange', `"from" (${from.toISOString()}) must be before "to" (${to.toISOString()})`);
   }
-  if (to.getTime() - from.getTime() > MAX_QUERY_RANGE_DAYS * 86_400_000) {
+  if (to.getTime() - from.getTime() > maxDays * 86_400_000) {
     throw badRequest(
       'RangeTooLarge',
-      `The range ${from.toISOString()} – ${to.toISOString()} spans more than ${MAX_QUERY_RANGE_DAYS} days; narrow "from"/"to"`,
+      `The range ${from.toISOString()} – ${to.toISOString()} spans more than ${maxDays} days; narrow "from"/"to"`,
     );
   }
 }

@@ -81,9 +81,14 @@ describe('access audit', () => {
     };
     expect(empty.entries).toEqual([]);
     await expect(audit('contoso', '?from=2026-11-22T10:00:00Z&to=2026-11-22T09:00:00Z')).rejects.toMatchObject({
-      code: 'InvalidRequest',
+      code: 'InvalidRange',
     });
     await expect(audit('nobody')).rejects.toMatchObject({ kind: 'notFound' });
+    // The same time inputs as the metrics query: relative and `now` work too.
+    await expect(audit('contoso', '?from=7d&to=now')).resolves.toMatchObject({
+      status: 200,
+      jsonBody: { customerId: 'contoso' },
+    });
   });
 
   it('deletes entries older than the retention', async () => {

@@ -20,8 +20,8 @@ export function registerAuditCommand(program: Command, context: CliContext): Com
     .command('audit')
     .description("what did the collector access in the customer's tenant, and when? (default: last 24 h)")
     .argument('<id>', 'customer id')
-    .option('--from <instant>', 'ISO 8601 start, e.g. 2026-11-22T00:00:00Z')
-    .option('--to <instant>', 'ISO 8601 end (default: now)')
+    .option('--from <instant>', 'start: ISO 8601 (2026-11-22T00:00:00Z, 2026-11-22) or relative (24h, 7d)')
+    .option('--to <instant>', 'end: ISO 8601, now, or relative (default: now)')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { from?: string; to?: string; json?: boolean }, command: Command) => {
       const { body } = await context
