@@ -87,6 +87,33 @@ describe('ctc customers add / rotate-secret / remove (onboarding)', () => {
     expect(rotated.out + refused.out).not.toContain(SECOND);
   });
 
+  it("prints a failing resource's code and fix when the test that follows the secret finds one", async () => {
+    const file = join(dir, 'secret-2.txt');
+    await writeFile(file, `${FIRST}\n`);
+    const missing = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-gone`;
+    const result = await ctc([
+      'customers',
+      'add',
+      'proseware-two',
+      '--name',
+      'Proseware 2',
+      '--tenant',
+      TENANT,
+      '--client',
+      CLIENT,
+      '--secret-name',
+      'customer-proseware-secret-2',
+      '--secret-file',
+      file,
+      '--resource',
+      `${missing}=Percentage CPU`,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('ResourceNotFound');
+    expect(result.out).toMatch(/fix \((customer|provider) acts\):/);
+    expect(result.out).not.toContain(FIRST);
+  });
+
   it('removes with --purge-data and reports the soft-deleted secret and purged data', async () => {
     const result = await ctc(['customers', 'remove', 'proseware', '--yes', '--purge-data']);
     expect(result.code).toBe(0);

@@ -5,6 +5,7 @@ import type { CliContext } from '../cli-context';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../cli-error';
 import { setExitCode } from '../set-exit-code';
 import { formatTable } from '../format-table';
+import { formatTestDetails, type TestReport } from '../format-test-report';
 
 // API payloads are read loosely: the CLI shows what the API returns and lets the API validate.
 interface CustomerView {
@@ -227,16 +228,7 @@ interface CredentialFlags {
 
 interface OnboardingAnswer {
   secret?: { name: string; version: string; expiresOn?: string };
-  test?: {
-    ok: boolean;
-    verdict: string;
-    stages: Array<{
-      stage: string;
-      ok: boolean;
-      diagnosis?: { code: string; fix: string };
-      resources?: Array<{ resourceId: string; diagnosis?: { code: string; fix: string } }>;
-    }>;
-  };
+  test?: TestReport;
 }
 
 interface RemovalAnswer {
@@ -306,13 +298,10 @@ function reportOnboarding(context: CliContext, command: Command, answer: unknown
     );
   }
   if (!test) return;
-  context.io.out(`Connection test: ${test.verdict}\n`);
-  for (const stage of test.stages) {
-    const problems = [stage.diagnosis, ...(stage.resources ?? []).map((r) => r.diagnosis)].filter(
-      (d): d is { code: string; fix: string } => d !== undefined,
-    );
-    for (const d of problems) context.io.out(`  ✘ ${stage.stage}: ${d.code} — ${d.fix}\n`);
-  }
+  // The same report `ctc test` prints, so a failing resource shows its code and fix here too.
+  context.io.out(
+    `Connection test: ${test.verdict ?? (test.ok ? 'ok' : 'failed')}\n${formatTestDetails(test).join('\n')}\n`,
+  );
   if (!test.ok) setExitCode(command, EXIT_FAILURE);
 }
 
