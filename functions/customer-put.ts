@@ -8,5 +8,5 @@ app.http('customer-put', {
   methods: ['PUT'],
   route: 'customers/{id}',
   authLevel: 'function',
-  handler: withProblemResponses((request) => putCustomer(getServices(), request)),
+  handler: withProblemResponses((request, context) => putCustomer(getServices(), request, context)),
 });

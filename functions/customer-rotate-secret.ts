@@ -8,5 +8,5 @@ app.http('customer-rotate-secret', {
   methods: ['POST'],
   route: 'customers/{id}/rotate-secret',
   authLevel: 'function',
-  handler: withProblemResponses((request) => rotateSecret(getServices(), request)),
+  handler: withProblemResponses((request, context) => rotateSecret(getServices(), request, context)),
 });

@@ -1,4 +1,5 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { contextLogger } from '../logging/logger';
 import type { Services } from '../app/create-services';
 import { onboardCustomer } from '../onboarding/onboard-customer';
 import { readJsonBody } from './parse-input';
@@ -29,10 +30,14 @@ export async function getCustomer(services: Services, request: HttpRequest): Pro
  * `expiresOn`: it is written to Key Vault and never stored, logged or echoed. The answer carries the
  * stored customer, the secret's new version and the connection test run at once.
  */
-export async function putCustomer(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+export async function putCustomer(
+  services: Services,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const id = readCustomerId(request);
   const body = await readJsonBody(request);
   await services.ensureStorage();
-  const result = await onboardCustomer(services, id, body);
+  const result = await onboardCustomer(services, id, body, contextLogger(context));
   return { status: result.created ? 201 : 200, jsonBody: result };
 }

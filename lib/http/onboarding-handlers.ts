@@ -1,4 +1,5 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { contextLogger } from '../logging/logger';
 import { z } from 'zod';
 import type { Services } from '../app/create-services';
 import { removeCustomer } from '../onboarding/remove-customer';
@@ -12,11 +13,15 @@ const deleteQuery = z.object({ purgeData: z.enum(['true', 'false']).optional() }
  * `POST /api/customers/{id}/rotate-secret`: `{ secret }` or `{ certificate }` (+ `expiresOn`) becomes
  * a new Key Vault version; the answer has the version and the connection test, never the value.
  */
-export async function rotateSecret(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
+export async function rotateSecret(
+  services: Services,
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const id = readCustomerId(request);
   const body = await readJsonBody(request);
   await services.ensureStorage();
-  return { status: 200, jsonBody: await rotateCustomerSecret(services, id, body) };
+  return { status: 200, jsonBody: await rotateCustomerSecret(services, id, body, contextLogger(context)) };
 }
 
 /** `DELETE /api/customers/{id}[?purgeData=true]`: offboards a customer (secret soft-deleted). */

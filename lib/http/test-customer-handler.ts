@@ -1,8 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { withCustomerAudit } from '../audit/with-customer-audit';
+import { auditedConnectionTest } from '../audit/audited-connection-test';
 import { contextLogger } from '../logging/logger';
 import type { Services } from '../app/create-services';
-import { runConnectionTest } from '../diagnose/run-connection-test';
 import { loadRouteCustomer } from './route-customer';
 
 /**
@@ -15,11 +14,6 @@ export async function testCustomer(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const customer = await loadRouteCustomer(services, request);
-  const id = customer.id;
-  // The test run reaches into the customer's tenant like a collection does, so it is audited too.
-  const runId = `test-${services.now().toISOString().replace(/[-:.]/g, '')}`;
-  const report = await withCustomerAudit(services, id, runId, contextLogger(context), () =>
-    runConnectionTest(customer, services),
-  );
+  const report = await auditedConnectionTest(services, customer, contextLogger(context));
   return { status: 200, jsonBody: report };
 }

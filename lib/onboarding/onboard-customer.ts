@@ -1,7 +1,9 @@
 import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
 import type { Customer } from '../customers/customer';
 import { CustomerRegistry } from '../customers/customer-registry';
-import { runConnectionTest, type ConnectionTestReport } from '../diagnose/run-connection-test';
+import { auditedConnectionTest } from '../audit/audited-connection-test';
+import type { ConnectionTestReport } from '../diagnose/run-connection-test';
+import type { Logger } from '../logging/logger';
 import { AppError } from '../errors/app-error';
 import { validationError } from '../errors/validation-error';
 import { CREDENTIAL_FIELDS, credentialMaterialSchema, type CredentialMaterial } from './credential-material';
@@ -28,6 +30,7 @@ export async function onboardCustomer(
   deps: OnboardingDependencies,
   id: string,
   body: unknown,
+  log: Logger,
 ): Promise<OnboardingResult> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new AppError({ kind: 'validation', code: 'InvalidRequest', message: 'Request body must be a JSON object' });
@@ -54,7 +57,7 @@ export async function onboardCustomer(
   if (secret) deps.secrets.forget(customer.secretName);
   if (existing) deps.credentials.forget(id);
   await deps.registry.put(customer);
-  const test = await runConnectionTest(customer, deps);
+  const test = await auditedConnectionTest(deps, customer, log);
   return { customer, created: !existing, ...(secret ? { secret } : {}), test };
 }
 

@@ -1,9 +1,10 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
+import type { AuditDependencies } from '../audit/with-customer-audit';
 import type { CollectDependencies } from '../collect/collect-customer';
 import type { CustomerHealthStore } from '../health/customer-health-store';
 
 /** What onboarding needs: the collector's dependencies (registry, stores, test run) plus a vault writer. */
-export interface OnboardingDependencies extends CollectDependencies {
+export interface OnboardingDependencies extends CollectDependencies, AuditDependencies {
   /** The app's Key Vault client; writing needs Key Vault Secrets Officer on the vault. */
   readonly secretClient: SecretClient;
   /** Health rows go with the registration when a customer is removed. */

@@ -1,5 +1,7 @@
 import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
-import { runConnectionTest, type ConnectionTestReport } from '../diagnose/run-connection-test';
+import { auditedConnectionTest } from '../audit/audited-connection-test';
+import type { ConnectionTestReport } from '../diagnose/run-connection-test';
+import type { Logger } from '../logging/logger';
 import { AppError } from '../errors/app-error';
 import { validationError } from '../errors/validation-error';
 import { credentialMaterialSchema } from './credential-material';
@@ -22,6 +24,7 @@ export async function rotateCustomerSecret(
   deps: OnboardingDependencies,
   id: string,
   body: unknown,
+  log: Logger,
 ): Promise<RotationResult> {
   const parsed = credentialMaterialSchema.safeParse(body ?? {});
   if (!parsed.success) throw validationError('InvalidCredential', 'Credential', parsed.error);
@@ -36,6 +39,6 @@ export async function rotateCustomerSecret(
   const secret = await storeCustomerSecret(deps.secretClient, customer, parsed.data, deps.now());
   deps.secrets.forget(customer.secretName);
   deps.credentials.forget(id);
-  const test = await runConnectionTest(customer, deps);
+  const test = await auditedConnectionTest(deps, customer, log);
   return { customerId: id, secret, test };
 }

@@ -30,7 +30,11 @@ const responses: string[] = [];
 let run = 0;
 
 async function call(
-  handler: (services: TestApp['services'], request: HttpRequest) => Promise<HttpResponseInit>,
+  handler: (
+    services: TestApp['services'],
+    request: HttpRequest,
+    context: InvocationContext,
+  ) => Promise<HttpResponseInit>,
   method: string,
   id: string,
   options: { body?: unknown; query?: Record<string, string>; path?: string } = {},
@@ -45,7 +49,7 @@ async function call(
       : {}),
   });
   const context = new InvocationContext({ functionName: 'test', invocationId: `i-${++run}` });
-  const response = await withProblemResponses((r) => handler(app.services, r))(request, context);
+  const response = await withProblemResponses((r, c) => handler(app.services, r, c))(request, context);
   const text = JSON.stringify(response.jsonBody ?? {});
   responses.push(text);
   return { status: response.status ?? 200, body: JSON.parse(text) as Loose };
@@ -118,6 +122,15 @@ describe('onboardCustomer (PUT /api/customers/{id})', () => {
       tenantId: NEW.tenantId,
     });
     expect(stored?.expiresOn?.toISOString()).toBe(expiresOn);
+    // The test run that follows onboarding reached into the customer's tenant: it is in the access audit.
+    const audit = await app.services.audit.query(
+      'fourthcoffee',
+      new Date(Date.now() - 3_600_000),
+      new Date(Date.now() + 60_000),
+      100,
+    );
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit.every((e) => e.runId.startsWith('test-'))).toBe(true);
     expect(await app.services.registry.get('fourthcoffee')).toMatchObject({
       authMode: 'clientSecret',
       secretName: 'customer-fourthcoffee-secret',
