@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { chunk } from '../batching/chunk';
 import type { AuditEntry } from './audit-recorder';
-
-/** Azure Tables accepts at most this many actions in one transaction (one partition). */
-export const MAX_TABLE_BATCH = 100;
+import { submitInBatches } from '../store/table-entity';
 
 type AuditEntity = Omit<AuditEntry, 'customerId'> & { partitionKey: string; rowKey: string };
 
@@ -20,10 +17,10 @@ export class AuditStore {
     const byCustomer = new Map<string, AuditEntry[]>();
     for (const e of entries) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
     for (const [, rows] of byCustomer) {
-      for (const part of chunk(rows, MAX_TABLE_BATCH)) {
-        const actions: TransactionAction[] = part.map((e) => ['create', toEntity(e)]);
-        await this.table.submitTransaction(actions);
-      }
+      await submitInBatches(
+        this.table,
+        rows.map((e): TransactionAction => ['create', toEntity(e)]),
+      );
     }
     return entries.length;
   }
@@ -46,10 +43,10 @@ export class AuditStore {
     for await (const e of this.table.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
       keys.push({ partitionKey: e.partitionKey ?? customerId, rowKey: e.rowKey ?? '' });
     }
-    for (const part of chunk(keys, MAX_TABLE_BATCH)) {
-      await this.table.submitTransaction(part.map((k): TransactionAction => ['delete', k]));
-    }
-    return keys.length;
+    return submitInBatches(
+      this.table,
+      keys.map((k): TransactionAction => ['delete', k]),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import type { PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
 import { currentAuditRecorder } from './audit-recorder';
 
-export const AUDIT_POLICY_NAME = 'customerTenantAuditPolicy';
+const AUDIT_POLICY_NAME = 'customerTenantAuditPolicy';
 
 /**
  * An SDK pipeline policy that records every HTTP call into a customer's tenant (ARM reads, metrics,
@@ -9,7 +9,7 @@ export const AUDIT_POLICY_NAME = 'customerTenantAuditPolicy';
  * each attempt the customer's Activity Log can show is recorded. Records only method, path, status
  * and request ids: never headers with tokens, bodies or query strings.
  */
-export function createAuditPolicy(): PipelinePolicy {
+function createAuditPolicy(): PipelinePolicy {
   return {
     name: AUDIT_POLICY_NAME,
     async sendRequest(request, next) {

@@ -11,7 +11,7 @@ import { registerQueryCommand } from './commands/query-command';
 import { registerTestCommand } from './commands/test-command';
 
 /** The `ctc` program: one command group per file under commands/, each registered here. */
-export function buildProgram(io: CliIo): Command {
+function buildProgram(io: CliIo): Command {
   const context = createCliContext(io);
   const program = new Command('ctc')
     .description(

@@ -3,9 +3,6 @@ import { AppError } from '../errors/app-error';
 import { validationError } from '../errors/validation-error';
 import { customerIdSchema } from '../customers/customer';
 
-/** Azure Storage queues reject messages over 64 KiB; ours are tiny, but say so if that ever changes. */
-export const MAX_QUEUE_MESSAGE_BYTES = 64 * 1024;
-
 const isoInstant = z.iso.datetime({ offset: false });
 
 /**

@@ -1,10 +1,8 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { chunk } from '../batching/chunk';
 import { resourceKey } from '../store/metric-keys';
 import type { DiscoveryEntry, DiscoveryMeta } from './discovery-entry';
+import { submitInBatches } from '../store/table-entity';
 
-/** A table transaction holds at most 100 actions, all in one partition. */
-const MAX_TABLE_BATCH = 100;
 /** Row key of the per-customer summary row; resource rows use 24-hex-digit hashes, so it cannot clash. */
 const META_ROW = 'meta';
 
@@ -87,7 +85,7 @@ export class DiscoveryStore {
         { partitionKey: customerId, rowKey: resourceKey(e.resourceId) },
       ]),
     ];
-    for (const part of chunk(actions, MAX_TABLE_BATCH)) await this.table.submitTransaction(part);
+    await submitInBatches(this.table, actions);
     await this.table.upsertEntity<MetaEntity>({ partitionKey: customerId, rowKey: META_ROW, ...meta }, 'Replace');
   }
 
@@ -98,7 +96,7 @@ export class DiscoveryStore {
       queryOptions: { filter: odata`PartitionKey eq ${customerId}`, select: ['RowKey'] },
     });
     for await (const row of rows) keys.push(['delete', { partitionKey: customerId, rowKey: row.rowKey ?? '' }]);
-    for (const part of chunk(keys, MAX_TABLE_BATCH)) await this.table.submitTransaction(part);
+    await submitInBatches(this.table, keys);
   }
 }
 

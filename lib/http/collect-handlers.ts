@@ -85,7 +85,7 @@ export async function getRun(services: Services, request: HttpRequest): Promise<
 }
 
 /** One word for a run: still going if any part is; otherwise succeeded only if no part failed. */
-export function summarizeRunStatus(parts: readonly RunRecord[]): RunRecord['status'] {
+function summarizeRunStatus(parts: readonly RunRecord[]): RunRecord['status'] {
   const active = parts.find((p) => ACTIVE_RUN_STATUSES.includes(p.status));
   if (active) return parts.some((p) => p.status === 'running' || p.status === 'retrying') ? 'running' : 'queued';
   if (parts.some((p) => p.status === 'failed')) return 'failed';

@@ -18,7 +18,7 @@ const MAX_SELECTORS = 50;
 /** A full ARM resource ID, or a resource name (its last segment) as ARM allows it. */
 const RESOURCE_NAME = /^[A-Za-z0-9][-\w.()]{0,259}$/;
 // One refinement rather than a union: a union's failure reads "Invalid input", which helps nobody.
-export const resourceSelectorSchema = z
+const resourceSelectorSchema = z
   .string()
   .refine((value) => resourceIdSchema.safeParse(value).success || RESOURCE_NAME.test(value), {
     message: 'must be a full ARM resource ID (/subscriptions/…/providers/…) or a resource name',

@@ -28,7 +28,7 @@ export function contextLogger(context: ContextLike): Logger {
 }
 
 /** `{"message": "...", ...properties}` with undefined properties left out. */
-export function formatStructured(message: string, properties: LogProperties): string {
+function formatStructured(message: string, properties: LogProperties): string {
   return JSON.stringify({ message, ...definedOnly(properties) });
 }
 

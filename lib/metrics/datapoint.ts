@@ -16,3 +16,10 @@ export interface Datapoint {
 
 export const AGGREGATION_FIELDS = ['average', 'minimum', 'maximum', 'total', 'count'] as const;
 export type AggregationField = (typeof AGGREGATION_FIELDS)[number];
+
+/** `2026-11-22T09:05:00Z`: second precision keeps row keys identical however the source formats time. */
+export function toUtcSecond(value: string | Date): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) throw new RangeError(`Not a timestamp: ${String(value)}`);
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,4 +1,4 @@
-import type { Datapoint } from './datapoint';
+import { AGGREGATION_FIELDS, toUtcSecond, type AggregationField, type Datapoint } from './datapoint';
 
 /** The part of a per-resource metrics response (`Metrics_List`) that we keep. */
 export interface MetricsResponseLike {
@@ -42,7 +42,7 @@ export function toDatapoints(
         points.push({
           resourceId,
           metric: name,
-          timestamp: new Date(value.timeStamp).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          timestamp: toUtcSecond(new Date(value.timeStamp)),
           interval: response.interval ?? interval,
           ...(metric.unit ? { unit: metric.unit } : {}),
           ...aggregates,
@@ -53,18 +53,12 @@ export function toDatapoints(
   return points;
 }
 
-function pickAggregates(value: {
-  average?: number;
-  minimum?: number;
-  maximum?: number;
-  total?: number;
-  count?: number;
-}) {
-  const out: { average?: number; minimum?: number; maximum?: number; total?: number; count?: number } = {};
-  if (typeof value.average === 'number') out.average = value.average;
-  if (typeof value.minimum === 'number') out.minimum = value.minimum;
-  if (typeof value.maximum === 'number') out.maximum = value.maximum;
-  if (typeof value.total === 'number') out.total = value.total;
-  if (typeof value.count === 'number') out.count = value.count;
+/** The aggregates present as numbers; Azure leaves a field out where a slot has no data. */
+function pickAggregates(value: Partial<Record<AggregationField, number>>): Partial<Record<AggregationField, number>> {
+  const out: Partial<Record<AggregationField, number>> = {};
+  for (const field of AGGREGATION_FIELDS) {
+    const v = value[field];
+    if (typeof v === 'number') out[field] = v;
+  }
   return out;
 }

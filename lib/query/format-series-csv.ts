@@ -9,7 +9,7 @@ export interface QuerySeries {
   readonly points: readonly SeriesPoint[];
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'customerId',
   'resourceId',
   'resourceName',

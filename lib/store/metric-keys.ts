@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { toUtcSecond } from '../metrics/datapoint';
 
 /**
  * Table keys for the metrics table. "customer + resource + metric" is the partition, so a query for a
@@ -18,11 +19,4 @@ export function metricRowKey(timestamp: string | Date): string {
 /** A short, stable, key-safe identifier of an ARM resource ID (ARM IDs are case-insensitive). */
 export function resourceKey(resourceId: string): string {
   return createHash('sha256').update(resourceId.toLowerCase()).digest('hex').slice(0, 24);
-}
-
-/** `2026-11-22T09:05:00Z`: second precision keeps row keys identical however the source formats time. */
-export function toUtcSecond(value: string | Date): string {
-  const date = typeof value === 'string' ? new Date(value) : value;
-  if (Number.isNaN(date.getTime())) throw new RangeError(`Not a timestamp: ${String(value)}`);
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

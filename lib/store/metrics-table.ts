@@ -1,10 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { chunk } from '../batching/chunk';
 import { AGGREGATION_FIELDS, type Datapoint } from '../metrics/datapoint';
 import { metricPartitionKey, metricRowKey } from './metric-keys';
-
-/** Azure Tables: a transaction holds at most 100 actions, all in one partition. */
-export const MAX_TABLE_BATCH = 100;
+import { submitInBatches } from './table-entity';
 
 export interface SeriesQuery {
   readonly customerId: string;
@@ -50,10 +47,10 @@ export class MetricsTable {
       byPartition.set(entity.partitionKey, list);
     }
     for (const entities of byPartition.values()) {
-      for (const slice of chunk(dedupeByRowKey(entities), MAX_TABLE_BATCH)) {
-        const actions: TransactionAction[] = slice.map((entity) => ['upsert', entity, 'Replace']);
-        await this.table.submitTransaction(actions);
-      }
+      await submitInBatches(
+        this.table,
+        dedupeByRowKey(entities).map((entity): TransactionAction => ['upsert', entity, 'Replace']),
+      );
     }
     return datapoints.length;
   }
@@ -85,26 +82,12 @@ export class MetricsTable {
     }
     let deleted = 0;
     for (const [partitionKey, rowKeys] of byPartition) {
-      for (const slice of chunk(rowKeys, MAX_TABLE_BATCH)) {
-        await this.table.submitTransaction(slice.map((rowKey) => ['delete', { partitionKey, rowKey }]));
-        deleted += slice.length;
-      }
+      deleted += await submitInBatches(
+        this.table,
+        rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
+      );
     }
     return deleted;
-  }
-
-  /** Deletes every datapoint of the given series (used when a customer's data is purged). */
-  async deleteSeries(customerId: string, resourceId: string, metric: string): Promise<number> {
-    const partitionKey = metricPartitionKey(customerId, resourceId, metric);
-    const keys: string[] = [];
-    const filter = odata`PartitionKey eq ${partitionKey}`;
-    for await (const e of this.table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) {
-      keys.push(e.rowKey as string);
-    }
-    for (const slice of chunk(keys, MAX_TABLE_BATCH)) {
-      await this.table.submitTransaction(slice.map((rowKey) => ['delete', { partitionKey, rowKey }]));
-    }
-    return keys.length;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { TimeWindow } from '../collect/closed-window';
-import { toUtcSecond } from './metric-keys';
+import { toUtcSecond } from '../metrics/datapoint';
 
 /** Raw, per-window JSON snapshots of everything read from one customer. */
 export class SnapshotStore {

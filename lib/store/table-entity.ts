@@ -1,4 +1,5 @@
-import { RestError, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import { RestError, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import { chunk } from '../batching/chunk';
 
 /** One entity, or undefined when it does not exist (a 404 is an answer here, not an error). */
 export async function findEntity<T extends object>(
@@ -27,4 +28,16 @@ export async function deleteEntityIfExists(table: TableClient, partitionKey: str
 
 function isNotFound(error: unknown): boolean {
   return error instanceof RestError && error.statusCode === 404;
+}
+
+/** Azure Tables: a transaction holds at most 100 actions, all in one partition. */
+export const MAX_TABLE_BATCH = 100;
+
+/**
+ * Submits actions of ONE partition in transactions of at most 100 (Azure's limit), in order.
+ * @returns how many actions were submitted.
+ */
+export async function submitInBatches(table: TableClient, actions: readonly TransactionAction[]): Promise<number> {
+  for (const part of chunk(actions, MAX_TABLE_BATCH)) await table.submitTransaction(part);
+  return actions.length;
 }

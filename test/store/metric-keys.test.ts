@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { metricPartitionKey, metricRowKey, resourceKey, toUtcSecond } from '../../lib/store/metric-keys';
+import { toUtcSecond } from '../../lib/metrics/datapoint';
+import { metricPartitionKey, metricRowKey, resourceKey } from '../../lib/store/metric-keys';
 
 const VM =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-1';

@@ -366,7 +366,7 @@ function deliveryFlags(flags: CustomerFlags): { delivery?: { blobServiceUrl: str
 }
 
 /** `"/subscriptions/…/vm1=Percentage CPU,Available Memory Bytes"` → a resource target. */
-export function parseResourceSpec(spec: string): { resourceId: string; metrics: string[] } {
+function parseResourceSpec(spec: string): { resourceId: string; metrics: string[] } {
   const [resourceId = '', metrics = ''] = spec.split('=', 2);
   if (!resourceId.startsWith('/subscriptions/')) {
     throw new CliError(

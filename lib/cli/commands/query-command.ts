@@ -116,7 +116,7 @@ async function readAllPages(
 }
 
 /** One row per series: name, metric, unit, count, min/avg/max, latest, and a sparkline of the averages. */
-export function renderSeriesTable(series: readonly Series[]): string {
+function renderSeriesTable(series: readonly Series[]): string {
   const fmt = (v: number | undefined) => (v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(2));
   const rows = series.map((s) => {
     const values = s.points.map((p) => p.average ?? p.total ?? p.maximum);

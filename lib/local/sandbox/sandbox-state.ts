@@ -541,11 +541,6 @@ export class SandboxState {
   }
 }
 
-/** Creates the sandbox state from a seed. */
-export function createSandboxState(seed?: SandboxSeed, now?: () => Date): SandboxState {
-  return new SandboxState(seed, now);
-}
-
 export interface ParsedResourceId {
   readonly subscriptionId: string;
   readonly resourceGroup: string;
