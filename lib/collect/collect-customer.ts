@@ -115,8 +115,16 @@ export async function collectCustomer(
     });
   };
 
+  const failBeforeResources = async (diagnosis: Diagnosis): Promise<CollectResult> => {
+    await recordFailure(diagnosis, [], 0);
+    if (diagnosis.retryable) throw transientError(customer.id, diagnosis);
+    return { customerId: customer.id, outcome: 'failed', datapointsWritten: 0, diagnosis, resources: [] };
+  };
+
   // Stage 1 and 2: the secret, then a token in the customer's tenant. Without them nothing else can work.
   let secret: CustomerSecret | undefined;
+  // Every diagnosis of this run redacts the customer's secret, whatever the service echoed.
+  const diagnose = (error: unknown, stage: Stage) => diagnoseError(error, stage, context, [secret?.value]);
   let credential: TokenCredential;
   try {
     // Secretless modes (federated identity, Lighthouse) have nothing in Key Vault to read.
@@ -125,19 +133,13 @@ export async function collectCustomer(
     }
     credential = deps.credentials.forCustomer(customer, secret);
   } catch (error) {
-    return failBeforeResources(diagnoseError(error, 'keyVault', context, [secret?.value]));
+    return failBeforeResources(diagnose(error, 'keyVault'));
   }
   try {
     const { armScope, authorityHost, httpTimeoutMs } = deps.settings;
     await acquireCustomerToken(credential, customer.tenantId, armScope, authorityHost, httpTimeoutMs);
   } catch (error) {
-    return failBeforeResources(diagnoseError(error, 'token', context, [secret?.value]));
-  }
-
-  async function failBeforeResources(diagnosis: Diagnosis): Promise<CollectResult> {
-    await recordFailure(diagnosis, [], 0);
-    if (diagnosis.retryable) throw transientError(customer!.id, diagnosis);
-    return { customerId: customer!.id, outcome: 'failed', datapointsWritten: 0, diagnosis, resources: [] };
+    return failBeforeResources(diagnose(error, 'token'));
   }
 
   // Stage 3: every resource, bounded in parallel; one resource's failure does not hide another's data.
@@ -149,11 +151,9 @@ export async function collectCustomer(
     const signal = AbortSignal.timeout(deps.settings.httpTimeoutMs);
     discovered = await deps.discovery.discover(customer, clients.resources, log, signal);
   } catch (error) {
-    const diagnosis = diagnoseError(error, 'storage', context, [secret?.value]);
-    throw new AppError({ kind: 'transient', code: diagnosis.code, message: diagnosis.rawMessage, cause: error });
+    throw ourStorageFailed(diagnose(error, 'storage'));
   }
-  const discoveryFailure =
-    discovered.error === undefined ? undefined : diagnoseError(discovered.error, 'arm', context, [secret?.value]);
+  const discoveryFailure = discovered.error === undefined ? undefined : diagnose(discovered.error, 'arm');
   const targets = mergeResourceTargets(customer.resources, discovered.resources, customer.discovery?.metrics);
   const settled = await mapWithConcurrency(targets, deps.settings.customerConcurrency, (target) =>
     readResource(clients, target, window, deps, context, secret?.value),
@@ -164,7 +164,7 @@ export async function collectCustomer(
       : {
           target: targets[i] as ResourceTarget,
           datapoints: [],
-          diagnosis: diagnoseError(result.reason, 'arm', context, [secret?.value]),
+          diagnosis: diagnose(result.reason, 'arm'),
         },
   );
   const datapoints = reads.flatMap((r) => r.datapoints);
@@ -178,9 +178,7 @@ export async function collectCustomer(
     written = await deps.metricsTable.write(customer.id, datapoints);
     stored = await deps.snapshots.write(customer.id, window, snapshot);
   } catch (error) {
-    const diagnosis = diagnoseError(error, 'storage', context, [secret?.value]);
-    // Our own storage failing is never the customer's fault: always let the host retry.
-    throw new AppError({ kind: 'transient', code: diagnosis.code, message: diagnosis.rawMessage, cause: error });
+    throw ourStorageFailed(diagnose(error, 'storage'));
   }
 
   // Stage 5: the customer's own copy, with the customer's credential. It comes after our own writes, so a
@@ -286,6 +284,14 @@ function buildSnapshot(customer: Customer, message: CollectMessage, reads: reado
       error: r.diagnosis ? { stage: r.diagnosis.stage, code: r.diagnosis.code, message: r.diagnosis.rawMessage } : null,
     })),
   };
+}
+
+/**
+ * Our own storage failing is never the customer's fault: always let the host retry. The original
+ * error is not attached as `cause`: the redacted message is all that may travel on.
+ */
+function ourStorageFailed(diagnosis: Diagnosis): AppError {
+  return new AppError({ kind: 'transient', code: diagnosis.code, message: diagnosis.rawMessage });
 }
 
 function transientError(customerId: string, diagnosis: Diagnosis): AppError {
