@@ -46,11 +46,9 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     const spec = SETTINGS.find((s) => s.name === name);
     return spec && 'default' in spec ? spec.default : undefined;
   };
-  const requireSetting = (name: SettingName): string => {
-    const value = read(name);
-    if (!value) problems.push(`${name} is required`);
-    return value ?? '';
-  };
+  // The catalogue says what is required; settings with a default always have a value.
+  for (const spec of SETTINGS) if (spec.required && !read(spec.name)) problems.push(`${spec.name} is required`);
+  const value = (name: SettingName): string => read(name) ?? '';
   const httpsUrl = (name: SettingName, value: string): string => {
     if (!value) return value;
     try {
@@ -73,14 +71,14 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   };
 
   const storage = readStorage(read, problems);
-  const keyVaultUrl = httpsUrl('KEY_VAULT_URL', requireSetting('KEY_VAULT_URL'));
-  const collectSchedule = requireSetting('COLLECT_SCHEDULE');
+  const keyVaultUrl = httpsUrl('KEY_VAULT_URL', value('KEY_VAULT_URL'));
+  const collectSchedule = value('COLLECT_SCHEDULE');
   if (collectSchedule && collectSchedule.split(/\s+/).length !== 6) {
     problems.push(`COLLECT_SCHEDULE must be a 6-field NCRONTAB expression (got "${collectSchedule}")`);
   }
-  const authorityHost = httpsUrl('AUTHORITY_HOST', requireSetting('AUTHORITY_HOST'));
-  const armEndpoint = httpsUrl('ARM_ENDPOINT', requireSetting('ARM_ENDPOINT'));
-  const armAudience = httpsUrl('ARM_AUDIENCE', requireSetting('ARM_AUDIENCE'));
+  const authorityHost = httpsUrl('AUTHORITY_HOST', value('AUTHORITY_HOST'));
+  const armEndpoint = httpsUrl('ARM_ENDPOINT', value('ARM_ENDPOINT'));
+  const armAudience = httpsUrl('ARM_AUDIENCE', value('ARM_AUDIENCE'));
   const httpTimeoutMs = positiveInt('HTTP_TIMEOUT_SECONDS', 200) * 1000;
   const customerConcurrency = positiveInt('CUSTOMER_CONCURRENCY', 64);
   const auditRetentionDays = positiveInt('AUDIT_RETENTION_DAYS', 3650);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_DEQUEUE_COUNT } from '../../lib/collect/record-run-progress';
 
 const ROOT = join(__dirname, '../..');
 
@@ -67,5 +68,9 @@ describe('host.json (production)', () => {
     for (const key of [...Object.keys(host.extensions.queues), 'functionTimeout', 'routePrefix', 'excludedTypes']) {
       expect({ key, explained: section.includes(`\`${key}\``) }).toEqual({ key, explained: true });
     }
+  });
+
+  it("matches the worker's idea of the last attempt, so a poisoned run is recorded as failed", () => {
+    expect(host.extensions.queues.maxDequeueCount).toBe(MAX_DEQUEUE_COUNT);
   });
 });
