@@ -44,6 +44,12 @@ export class CustomerSecretReader {
     return secret;
   }
 
+  /** The cached secret when one is still fresh, without calling Key Vault (undefined otherwise). */
+  cached(secretName: string): CustomerSecret | undefined {
+    const cached = this.cache.get(secretName);
+    return cached && this.now() - cached.readAt < this.ttlMs ? cached.secret : undefined;
+  }
+
   /** Forgets a cached secret (after a rotation through our own API). */
   forget(secretName: string): void {
     this.cache.delete(secretName);

@@ -19,5 +19,5 @@ export async function handleCollectSchedule(services: Services, context: Invocat
     { runId: plan.runId, customers: plan.messages.length, windowStart: plan.windowStart },
   );
   // The workers update health after each run; this sweep catches customers whose runs stopped (stale).
-  await updateAllCustomerHealth(services, contextLogger(context));
+  await updateAllCustomerHealth(services, contextLogger(context), customers);
 }

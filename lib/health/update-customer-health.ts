@@ -29,7 +29,8 @@ export interface HealthDependencies {
  * Re-evaluates one customer's health after a run (or on the timer, which catches stale customers whose
  * runs stopped), stores it, and emits exactly one structured `CustomerHealthChanged` event when the
  * state or the secret-expiry level changed. The secret's expiry comes from the secret reader's cache
- * (the run just read it), so this costs no extra Key Vault call in the worker.
+ * (the run just read it); without a fresh read (the timer's sweep) the last recorded expiry stands.
+ * It never calls Key Vault itself, so the sweep brings no secret value into its process.
  */
 export async function updateCustomerHealth(
   deps: HealthDependencies,
@@ -37,11 +38,8 @@ export async function updateCustomerHealth(
   log: Logger,
 ): Promise<StoredHealth> {
   const now = deps.now();
-  const [status, previous, secretExpiresOn] = await Promise.all([
-    deps.statuses.find(customer.id),
-    deps.health.find(customer.id),
-    readSecretExpiry(deps.secrets, customer),
-  ]);
+  const [status, previous] = await Promise.all([deps.statuses.find(customer.id), deps.health.find(customer.id)]);
+  const secretExpiresOn = secretExpiry(deps.secrets, customer, previous);
   const health = computeCustomerHealth({
     ...(status ? { status } : {}),
     ...(secretExpiresOn !== undefined ? { secretExpiresOn } : {}),
@@ -88,11 +86,12 @@ export async function updateCustomerHealth(
  */
 export async function updateCustomerHealthSafely(
   deps: HealthDependencies,
-  customerId: string,
+  customerOrId: Customer | string,
   log: Logger,
 ): Promise<StoredHealth | undefined> {
+  const customerId = typeof customerOrId === 'string' ? customerOrId : customerOrId.id;
   try {
-    const customer = await deps.registry.find(customerId);
+    const customer = typeof customerOrId === 'string' ? await deps.registry.find(customerOrId) : customerOrId;
     if (!customer) return undefined;
     return await updateCustomerHealth(deps, customer, log);
   } catch (error) {
@@ -105,26 +104,34 @@ export async function updateCustomerHealthSafely(
 }
 
 /** Updates every enabled customer (the timer's sweep, which also turns silent customers stale); never throws. */
-export async function updateAllCustomerHealth(deps: HealthDependencies, log: Logger): Promise<StoredHealth[]> {
+export async function updateAllCustomerHealth(
+  deps: HealthDependencies,
+  log: Logger,
+  registered?: readonly Customer[],
+): Promise<StoredHealth[]> {
   let customers: Customer[];
   try {
-    customers = (await deps.registry.list()).filter((c) => c.enabled);
+    // The timer passes the registry it just listed, rather than this listing it again.
+    customers = (registered ?? (await deps.registry.list())).filter((c) => c.enabled);
   } catch (error) {
     log.error(`Health sweep failed: ${describeError(error)}`, { code: 'HealthUpdateFailed' });
     return [];
   }
   const settled = await mapWithConcurrency(customers, SWEEP_CONCURRENCY, (customer) =>
-    updateCustomerHealthSafely(deps, customer.id, log),
+    updateCustomerHealthSafely(deps, customer, log),
   );
   return settled.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
 }
 
-async function readSecretExpiry(secrets: CustomerSecretReader, customer: Customer): Promise<Date | null | undefined> {
+/** A fresh read's expiry (null: the secret has none), else what the last evaluation recorded. */
+function secretExpiry(
+  secrets: CustomerSecretReader,
+  customer: Customer,
+  previous: StoredHealth | undefined,
+): Date | null | undefined {
   if (!needsKeyVaultSecret(customer.authMode)) return undefined;
-  try {
-    const secret = await secrets.read(customer.secretName, AbortSignal.timeout(10_000));
-    return secret.expiresOn ?? null;
-  } catch {
-    return undefined; // the run already diagnosed why the secret cannot be read
-  }
+  const fresh = secrets.cached(customer.secretName);
+  if (fresh) return fresh.expiresOn ?? null;
+  if (previous?.secretExpiry === 'none') return null;
+  return previous?.secretExpiresOn ? new Date(previous.secretExpiresOn) : undefined;
 }

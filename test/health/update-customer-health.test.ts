@@ -83,7 +83,9 @@ describe('updateCustomerHealth', () => {
     const levels: Array<[string, number | undefined]> = [];
     for (const expiresOn of [new Date(Date.now() + 20 * DAY), new Date(Date.now() + 5 * DAY), undefined]) {
       state.setVaultSecret('customer-contoso-secret', value, expiresOn ? { expiresOn } : {});
+      // As in a worker run: the run reads the (rotated) secret, then health takes its expiry from that read.
       app.services.secrets.forget('customer-contoso-secret');
+      await app.services.secrets.read('customer-contoso-secret');
       const health = await updateCustomerHealth(
         app.services,
         (await app.services.registry.get('contoso'))!,
@@ -108,5 +110,15 @@ describe('updateCustomerHealth', () => {
     expect(byId.northwind).toMatchObject({ state: 'healthy', consecutiveFailures: 1, code: 'AuthorizationFailed' });
     expect(byId.tailspin).toMatchObject({ code: 'ManagedIdentityNotInCustomerTenant', consecutiveFailures: 1 });
     expect(body.counts.healthy).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps the recorded expiry in the timer sweep, without reading Key Vault', async () => {
+    const contoso = (await app.services.registry.get('contoso'))!;
+    const before = await app.services.health.find('contoso');
+    app.services.secrets.forget('customer-contoso-secret');
+    app.env.sandbox.requests.clear();
+    const health = await updateCustomerHealth(app.services, contoso, recordingLogger());
+    expect(app.env.sandbox.requests.list('vault')).toEqual([]);
+    expect(health.secretExpiry).toBe(before?.secretExpiry);
   });
 });
