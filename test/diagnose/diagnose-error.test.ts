@@ -316,29 +316,30 @@ describe('diagnoseError through the sandbox', () => {
   });
 
   it('MetricsBatchUnauthorized: a 401 from metrics:getBatch is told apart from other 401s', async () => {
-    const { clientId, tenantId, subscriptionId } = DEMO_IDS.contoso;
-    const secret = app.env.sandbox.state.findVaultSecret(CONTOSO_SECRET)!.value;
+    const { clientId, tenantId, subscriptionId, objectId } = DEMO_IDS.northwind;
+    const secret = app.env.sandbox.state.findVaultSecret('customer-northwind-secret')!.value;
     const credential = new ClientSecretCredential(tenantId, clientId, secret, {
       authorityHost: app.env.sandbox.urls.authorityHost,
       disableInstanceDiscovery: true,
     });
-    // A real client pipeline against the sandbox's batch endpoint (the sandbox models its subscription-scope check).
+    // A real client pipeline against the sandbox's regional batch endpoint (it models the subscription-scope check).
     const client = new ResourceManagementClient(credential, subscriptionId, {
-      endpoint: app.env.sandbox.urls.arm,
-      credentialScopes: [app.services.settings.armScope],
+      endpoint: app.env.sandbox.urls.metrics,
+      credentialScopes: ['https://metrics.monitor.azure.com/.default'],
       retryOptions: { maxRetries: 0 },
     });
+    const storage = `/subscriptions/${subscriptionId}/resourceGroups/rg-shop/providers/Microsoft.Storage/storageAccounts/stnorthwind`;
     const request = createPipelineRequest({
-      url: `${app.env.sandbox.urls.arm}/subscriptions/${subscriptionId}/metrics:getBatch?api-version=2024-02-01&metricnamespace=microsoft.compute/virtualmachines&metricnames=Percentage%20CPU`,
+      url: `${app.env.sandbox.urls.metrics}/northeurope/subscriptions/${subscriptionId}/metrics:getBatch?api-version=2024-02-01&metricnamespace=microsoft.storage/storageaccounts&metricnames=UsedCapacity`,
       method: 'POST',
       headers: createHttpHeaders({ 'content-type': 'application/json' }),
-      body: JSON.stringify({ resourceids: [contosoVm] }),
+      body: JSON.stringify({ resourceids: [storage] }),
     });
     const response = await client.sendRequest(request);
-    expect(response.status).toBe(401); // contoso holds Reader, not Monitoring Reader, on the subscription
+    expect(response.status).toBe(401); // northwind holds Reader on its storage account only, not on the subscription
     const body = JSON.parse(response.bodyAsText ?? '{}') as { error: { code: string; message: string } };
     const error = new RestError(body.error.message, { code: body.error.code, statusCode: 401, request, response });
-    const d = diagnoseError(error, 'metrics', { customerId: 'contoso', objectId: DEMO_IDS.contoso.objectId });
+    const d = diagnoseError(error, 'metrics', { customerId: 'northwind', objectId });
     covered.add(d.code);
     expect(d).toMatchObject({ code: 'MetricsBatchUnauthorized', who: 'customer' });
     expect(d.commands?.azCli).toContain(`--role 'Monitoring Reader' --scope '/subscriptions/${subscriptionId}'`);

@@ -4,7 +4,6 @@ import { AGGREGATIONS } from '../../customers/customer';
 import { authenticateBearer } from './authenticate-bearer';
 import { formatTimestamp, generateMetricSeries } from './generate-metric-series';
 import { findMetricSpecs, type MetricSpec } from './metric-catalog';
-import { handleMetricsBatchRequest, METRICS_BATCH_PATH } from './handle-metrics-batch-request';
 import { handleResourceGraphRequest, RESOURCE_GRAPH_PATH } from './handle-resource-graph-request';
 import { parseIsoDuration } from './parse-iso-duration';
 import { providerBody, unsupportedApiVersion } from './provider-api-versions';
@@ -48,8 +47,6 @@ export function handleArmRequest(
   }
   const auth = authenticateBearer(context, req, [ARM_AUDIENCE, context.urls.arm]);
   if (!auth.ok) return sendAuthenticationFailure(context, res, auth.reason, auth.claims);
-  const batch = METRICS_BATCH_PATH.exec(path);
-  if (batch?.[1] && req.method === 'POST') return handleMetricsBatchRequest(context, res, auth.principal, batch[1]);
   if (RESOURCE_GRAPH_PATH.test(path) && req.method === 'POST') {
     // The body is read asynchronously; a failure there must still answer rather than hang the client.
     handleResourceGraphRequest(context, req, res, auth.principal).catch((error: unknown) =>
@@ -66,6 +63,8 @@ export function handleArmRequest(
   // Providers at tenant scope: any signed-in principal may read them (no role needed), as in Azure.
   const provider = TENANT_PROVIDER_PATH.exec(path);
   if (provider?.[1]) {
+    const throttled = takeArmRead(context, res, 'tenant', `${auth.claims.oid}|${auth.claims.tid}`);
+    if (throttled) return;
     const answer = providerBody(provider[1]);
     return sendJson(res, answer.status, answer.body);
   }
@@ -76,6 +75,8 @@ export function handleArmRequest(
     });
   }
   const subscriptionId = subscriptionOf(operation.scope) ?? '';
+  // ARM throttles before it routes or authorizes: a refused read still costs a token.
+  if (takeArmRead(context, res, 'subscription', `${auth.claims.oid}|${subscriptionId.toLowerCase()}`)) return;
   const subscription = state.findSubscription(subscriptionId);
   if (!subscription) {
     return sendJson(res, 404, {
@@ -123,6 +124,39 @@ export function handleArmRequest(
   if (operation.kind === 'metricDefinitions') return sendJson(res, 200, metricDefinitionsBody(resource));
   const metrics = metricsBody(resource, query, state.now());
   sendJson(res, metrics.status, metrics.body);
+}
+
+/**
+ * Takes one read from the principal's bucket for the subscription (or tenant) and sets
+ * `x-ms-ratelimit-remaining-{subscription|tenant}-reads`; when the bucket is empty answers 429 with
+ * `Retry-After` (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling)
+ * and returns true. Buckets refill in real time, whatever the sandbox's clock says.
+ */
+function takeArmRead(
+  context: SandboxContext,
+  res: ServerResponse,
+  scope: 'subscription' | 'tenant',
+  key: string,
+): boolean {
+  const buckets = scope === 'subscription' ? context.state.armReads : context.state.tenantReads;
+  const decision = buckets.take(key, performance.now());
+  if (decision.ok) {
+    res.setHeader(`x-ms-ratelimit-remaining-${scope}-reads`, String(decision.remaining));
+    return false;
+  }
+  const [principal = '', target = ''] = key.split('|');
+  sendJson(
+    res,
+    429,
+    {
+      error: {
+        code: scope === 'subscription' ? 'SubscriptionRequestsThrottled' : 'TenantRequestsThrottled',
+        message: `Number of 'read' requests for ${scope} '${target}' actor '${principal}' exceeded. Please try again after '${decision.retryAfterSeconds}' seconds after additional tokens are available.`,
+      },
+    },
+    { 'retry-after': String(decision.retryAfterSeconds), [`x-ms-ratelimit-remaining-${scope}-reads`]: '0' },
+  );
+  return true;
 }
 
 function authorizationFailed(claims: { appid: string; oid: string }, operation: Operation): unknown {
@@ -232,7 +266,15 @@ function metricDefinitionsBody(resource: SandboxResource): unknown {
   };
 }
 
-function metricsBody(resource: SandboxResource, query: URLSearchParams, now: Date): { status: number; body: unknown } {
+/**
+ * The per-resource metrics answer (`Metrics_List`), also the per-resource part of a batch answer.
+ * `query` takes `timespan`, `interval`, `metricnames`, `aggregation` (and `$filter`).
+ */
+export function metricsBody(
+  resource: SandboxResource,
+  query: URLSearchParams,
+  now: Date,
+): { status: number; body: unknown } {
   const badRequest = (message: string) => ({ status: 400, body: { code: 'BadRequest', message } });
   const specs = findMetricSpecs(resource.type);
   const [provider = '', ...typeParts] = resource.type.split('/');

@@ -4,6 +4,7 @@ import { readRequestBody } from './read-request-body';
 import { ARM_READ_ROLES } from './role-definitions';
 import type { SandboxContext } from './sandbox-context';
 import { parseResourceId, type SandboxPrincipal, type SandboxResource } from './sandbox-state';
+import { formatQuotaReset } from './sandbox-throttle';
 import { sendJson } from './send-json';
 
 /** `POST /providers/Microsoft.ResourceGraph/resources`. */
@@ -22,7 +23,8 @@ interface QueryRequestBody {
  * requested subscriptions that the principal may read (Resource Graph filters by RBAC rather than
  * refusing: a subscription without access simply contributes nothing). Answers in the shape of the
  * ResourcesBasicQuery example, pages with `$skipToken`, and refuses queries of other shapes as
- * Resource Graph refuses invalid ones (400 BadRequest/InvalidQuery).
+ * Resource Graph refuses invalid ones (400 BadRequest/InvalidQuery). Counts the principal's query quota
+ * (x-ms-user-quota-remaining / -resets-after, 429 past it; see sandbox-throttle.ts).
  */
 export async function handleResourceGraphRequest(
   context: SandboxContext,
@@ -30,6 +32,21 @@ export async function handleResourceGraphRequest(
   res: ServerResponse,
   principal: SandboxPrincipal,
 ): Promise<void> {
+  // Resource Graph's own per-user quota (not ARM's read bucket): headers on every answer, 429 past it.
+  const quota = context.state.resourceGraphQuota.take(principal.objectId.toLowerCase(), performance.now());
+  const quotaHeaders = {
+    'x-ms-user-quota-remaining': String(quota.ok ? quota.remaining : 0),
+    'x-ms-user-quota-resets-after': formatQuotaReset(quota.resetsAfterMs),
+  };
+  for (const [name, value] of Object.entries(quotaHeaders)) res.setHeader(name, value);
+  if (!quota.ok) {
+    return sendJson(
+      res,
+      429,
+      invalid('RateLimiting', 'Please provide below info when asking for support: timestamp, correlationId.'),
+      { 'retry-after': String(quota.retryAfterSeconds) },
+    );
+  }
   let body: QueryRequestBody;
   try {
     body = JSON.parse(await readRequestBody(req)) as QueryRequestBody;

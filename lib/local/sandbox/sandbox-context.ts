@@ -9,6 +9,11 @@ export interface SandboxUrls {
   readonly keyVault: string;
   /** Azure Resource Manager endpoint. */
   readonly arm: string;
+  /**
+   * The metrics data plane (metrics:getBatch). Azure serves it per region on `https://{region}.metrics.monitor.azure.com`;
+   * the sandbox serves every region on one listener with the region as the first path segment, `{metrics}/{region}`.
+   */
+  readonly metrics: string;
   /** App Service style managed identity endpoint (plain http). */
   readonly identityEndpoint: string;
   /** Blob Storage front for the sandbox's storage accounts, path style: `{storage}/{account}` is an account's blob endpoint. */
@@ -25,6 +30,8 @@ export interface SandboxContext {
 
 /** Audience Key Vault tokens carry. */
 export const KEY_VAULT_AUDIENCE = 'https://vault.azure.net';
+/** Audience of the metrics data plane (metrics:getBatch). */
+export const METRICS_AUDIENCE = 'https://metrics.monitor.azure.com';
 /** The public-cloud ARM audience (v8 SDK clients always ask for it). */
 export const ARM_AUDIENCE = 'https://management.azure.com';
 /** Token lifetime Entra uses for app tokens (~1 hour). */

@@ -12,6 +12,7 @@ import type {
   SandboxVaultSecretSeed,
 } from './sandbox-seed';
 import type { SandboxService } from './sandbox-request-log';
+import { ARM_READ_LIMITS, QuotaWindows, RESOURCE_GRAPH_LIMITS, TokenBuckets } from './sandbox-throttle';
 import { SandboxBlobStore } from './sandbox-blob-store';
 
 export interface SandboxTenant {
@@ -109,7 +110,8 @@ export interface SandboxFault {
   readonly service: SandboxService;
   /** Receives the normalised path (no query, single slashes). */
   readonly match: (path: string) => boolean;
-  readonly status: 429 | 500 | 503;
+  /** 529 is the metrics batch API's throttling answer. */
+  readonly status: 429 | 500 | 503 | 529;
   readonly retryAfterSeconds?: number;
   readonly times: number;
 }
@@ -143,6 +145,14 @@ export class SandboxState {
   readonly now: () => Date;
   /** Containers and blobs of the storage accounts served by the storage front. */
   readonly blobs = new SandboxBlobStore();
+  /** ARM reads per principal × subscription (token bucket 250 / 25 per s); see sandbox-throttle.ts. */
+  readonly armReads = new TokenBuckets(ARM_READ_LIMITS);
+  /** ARM tenant-level reads per principal × tenant (same limits). */
+  readonly tenantReads = new TokenBuckets(ARM_READ_LIMITS);
+  /** Resource Graph queries per principal (15 per 5 s window). */
+  readonly resourceGraphQuota = new QuotaWindows(RESOURCE_GRAPH_LIMITS);
+  /** Added before every answer from a cloud service (Entra, Key Vault, ARM, metrics, storage): the network. */
+  latencyMs = 0;
 
   readonly #tenants = new Map<string, SandboxTenant>();
   readonly #subscriptions = new Map<string, SandboxSubscription>();

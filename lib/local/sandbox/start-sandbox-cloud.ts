@@ -6,6 +6,7 @@ import type { LocalCertificate } from '../tls/create-local-certificate';
 import { createTokenSigner } from './create-token-signer';
 import { handleArmRequest } from './handle-arm-request';
 import { handleEntraRequest } from './handle-entra-request';
+import { handleMetricsBatchRequest } from './handle-metrics-batch-request';
 import { handleIdentityRequest } from './handle-identity-request';
 import { handleStorageRequest, sendStorageError } from './handle-storage-request';
 import { handleVaultRequest } from './handle-vault-request';
@@ -20,6 +21,8 @@ export interface SandboxCloudOptions {
   readonly seed?: SandboxSeed;
   /** Clock for token lifetimes, secret expiry and default metric windows. */
   readonly now?: () => Date;
+  /** Milliseconds added before every answer of a cloud service (the network); default 0. Also `state.latencyMs`. */
+  readonly latencyMs?: number;
 }
 
 export interface SandboxCloud {
@@ -53,6 +56,7 @@ type Handler = (
  */
 export async function startSandboxCloud(options: SandboxCloudOptions): Promise<SandboxCloud> {
   const state = new SandboxState(options.seed, options.now);
+  state.latencyMs = options.latencyMs ?? 0;
   const requests = new SandboxRequestLog();
   const signer = createTokenSigner();
   const identityHeader = randomUUID();
@@ -60,6 +64,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
     authorityHost: '',
     keyVault: '',
     arm: '',
+    metrics: '',
     identityEndpoint: '',
     storage: '',
   };
@@ -86,6 +91,9 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
       handleVaultRequest(context, req, res, path, query),
     );
     urls.arm = await listen('arm', true, (req, res, path, query) => handleArmRequest(context, req, res, path, query));
+    urls.metrics = await listen('metrics', true, (req, res, path, query) =>
+      handleMetricsBatchRequest(context, req, res, path, query),
+    );
     const identityBase = await listen('identity', false, (req, res, path, query) =>
       path === IDENTITY_PATH
         ? handleIdentityRequest(context, req, res, query)
@@ -136,8 +144,11 @@ async function serve(
       at: context.state.now(),
     }),
   );
-  if (service === 'arm' || service === 'vault') setRequestIds(req, res);
+  if (service === 'arm' || service === 'vault' || service === 'metrics') setRequestIds(req, res);
   try {
+    if (context.state.latencyMs > 0 && service !== 'identity') {
+      await new Promise((resolve) => setTimeout(resolve, context.state.latencyMs));
+    }
     const fault = context.state.takeFault(service, path);
     if (fault) return sendFault(res, service, fault);
     await handler(req, res, path, url.searchParams);
@@ -173,7 +184,11 @@ function sendFault(res: ServerResponse, service: SandboxService, fault: SandboxF
   const headers: Record<string, string> =
     fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
   const code =
-    fault.status === 429 ? 'TooManyRequests' : fault.status === 503 ? 'ServiceUnavailable' : 'InternalServerError';
+    fault.status === 429 || fault.status === 529
+      ? 'TooManyRequests'
+      : fault.status === 503
+        ? 'ServiceUnavailable'
+        : 'InternalServerError';
   const message = `Injected fault: ${fault.status} ${code}`;
   if (service === 'entra') {
     return sendJson(
