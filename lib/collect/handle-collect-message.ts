@@ -4,15 +4,17 @@ import { withCustomerAudit } from '../audit/with-customer-audit';
 import { isAppError } from '../errors/app-error';
 import { updateCustomerHealthSafely } from '../health/update-customer-health';
 import { contextLogger } from '../logging/logger';
-import { collectCustomer } from './collect-customer';
+import { AppError } from '../errors/app-error';
+import { collectCustomer, type CollectResult } from './collect-customer';
 import { parseCollectMessage, type CollectMessage } from './collect-message';
-import { recordRunProgress } from './record-run-progress';
+import { recordRunProgress, UNKNOWN_ERROR_ATTEMPTS } from './record-run-progress';
 import { describeError } from '../logging/describe-error';
 
 /**
  * Queue handler. A malformed message is logged and dropped (retrying cannot fix it); a transient
  * failure throws so the host retries and finally poisons; a permanent customer failure is recorded
- * by the collector and returns normally, so it is not retried five times.
+ * by the collector and returns normally, so it is not retried five times; an unknown failure is
+ * retried until UNKNOWN_ERROR_ATTEMPTS (the dequeue count says which attempt this is), then recorded.
  */
 export async function handleCollectMessage(
   services: Services,
@@ -45,6 +47,29 @@ export async function handleCollectMessage(
     await updateCustomerHealthSafely(services, message.customerId, log);
     throw error;
   }
+  if (shouldRetryUnknown(result, dequeueCount)) {
+    const retry = unknownErrorRetry(result, dequeueCount);
+    await progress.threw(retry);
+    await updateCustomerHealthSafely(services, message.customerId, log);
+    throw retry;
+  }
   await progress.finished(result);
   await updateCustomerHealthSafely(services, message.customerId, log);
+}
+
+function shouldRetryUnknown(result: CollectResult, dequeueCount: number): boolean {
+  return (
+    result.outcome === 'failed' && result.diagnosis?.failureClass === 'unknown' && dequeueCount < UNKNOWN_ERROR_ATTEMPTS
+  );
+}
+
+function unknownErrorRetry(result: CollectResult, dequeueCount: number): AppError {
+  const diagnosis = result.diagnosis;
+  return new AppError({
+    kind: 'transient',
+    code: diagnosis?.code ?? 'UnknownError',
+    message:
+      `Unrecognised failure collecting ${result.customerId} at ${diagnosis?.stage ?? 'unknown stage'} ` +
+      `(attempt ${dequeueCount} of ${UNKNOWN_ERROR_ATTEMPTS}): ${diagnosis?.rawMessage ?? ''}`,
+  });
 }

@@ -8,6 +8,12 @@ import { describeError } from '../logging/describe-error';
 /** host.json `extensions.queues.maxDequeueCount`: after this many failed attempts the message is poisoned. */
 export const MAX_DEQUEUE_COUNT = 5;
 
+/**
+ * Attempts an error we cannot classify gets before it is recorded as the window's outcome: enough to ride
+ * out a blip we have no name for, fewer than MAX_DEQUEUE_COUNT so it never reaches the poison queue.
+ */
+export const UNKNOWN_ERROR_ATTEMPTS = 3;
+
 export interface RunProgress {
   started(): Promise<void>;
   finished(result: CollectResult): Promise<void>;

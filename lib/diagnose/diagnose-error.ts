@@ -1,5 +1,14 @@
 import { findCatalogueEntry, type Actor, type DiagnosisContext, type Stage } from './diagnosis-catalogue';
+import { entraErrorCodeIn, isTransientEntraFailure } from './entra-transient-error';
 import { redactSecrets } from './redact-secrets';
+
+/**
+ * What an attempt's failure means for the queue: `transient` (throttling, 5xx, timeouts, resets, Entra's
+ * transient codes) is retried by the host and poisoned after the last attempt; `permanent` (credentials,
+ * roles, configuration) is recorded once; `unknown` (not in the catalogue, no retryable status) is
+ * retried a bounded number of times before it is recorded.
+ */
+export type FailureClass = 'transient' | 'permanent' | 'unknown';
 
 /** A failure explained: what happened, whose move it is, and how to fix it. */
 export interface Diagnosis {
@@ -7,6 +16,8 @@ export interface Diagnosis {
   readonly code: string;
   readonly title: string;
   readonly who: Actor;
+  readonly failureClass: FailureClass;
+  /** `failureClass === 'transient'`: the host retries this attempt. */
   readonly retryable: boolean;
   readonly cause: string;
   readonly fix: string;
@@ -60,15 +71,20 @@ export function diagnoseError(
   const rawMessage = redactSecrets(facts.message, knownSecrets).slice(0, 2000);
   const { code, extra } = classify(facts, stage, context);
   const filled: DiagnosisContext = { ...context, ...extra };
-  const entry = findCatalogueEntry(code);
+  // A transient Entra code we have no entry of its own for shares one entry, keeping its AADSTS code.
+  const entry =
+    findCatalogueEntry(code) ??
+    (isTransientEntraFailure(facts.message) ? findCatalogueEntry(ENTRA_TRANSIENT_ENTRY) : undefined);
   const httpStatus = facts.statusCode !== undefined ? { httpStatus: facts.statusCode } : {};
   if (!entry) {
+    const transient = facts.statusCode !== undefined && isTransientStatus(facts.statusCode);
     return {
       stage,
       code,
       title: 'Unrecognised error',
       who: 'provider',
-      retryable: facts.statusCode !== undefined && (facts.statusCode === 429 || facts.statusCode >= 500),
+      failureClass: transient ? 'transient' : 'unknown',
+      retryable: transient,
       cause: rawMessage || 'The service gave no message.',
       fix: 'Not in the catalogue yet: read the raw message; if it recurs, report it so it gets an entry.',
       rawMessage,
@@ -80,6 +96,7 @@ export function diagnoseError(
     code,
     title: entry.title,
     who: entry.who,
+    failureClass: entry.retryable ? 'transient' : 'permanent',
     retryable: entry.retryable,
     cause: entry.cause(filled),
     fix: entry.fix(filled),
@@ -126,6 +143,11 @@ function classify(
 ): { code: string; extra: DiagnosisContext } {
   const aadsts = /AADSTS(\d+)/.exec(facts.message);
   if (aadsts) return { code: `AADSTS${aadsts[1]}`, extra: {} };
+  // MSAL's other renderings of an Entra error (`temporarily_unavailable: 50033 - …`, no AADSTS prefix).
+  if (isTransientEntraFailure(facts.message)) {
+    const entraCode = entraErrorCodeIn(facts.message);
+    return { code: entraCode ? `AADSTS${entraCode}` : ENTRA_TRANSIENT_ENTRY, extra: {} };
+  }
 
   // Delivery to the customer's storage: Storage's own codes, checked before the generic ones (401/403/404).
   if (stage === 'delivery') {
@@ -175,10 +197,19 @@ function classify(
     return { code: 'MetricNotDefined', extra: { metric: metric[1]?.trim(), validMetrics: metric[2]?.trim() } };
   }
   if (facts.statusCode === 429) return { code: 'Throttled', extra: {} };
+  if (facts.statusCode === 408) return { code: 'NetworkError', extra: {} };
   if (facts.statusCode !== undefined && facts.statusCode >= 500) return { code: 'ServiceUnavailable', extra: {} };
   if (isNetworkFailure(facts)) return { code: 'NetworkError', extra: {} };
   if (isAppErrorFacts(facts)) return { code: facts.code, extra: {} };
   return { code: facts.code ?? facts.name ?? 'UnknownError', extra: {} };
+}
+
+/** The code of the catalogue entry every transient Entra failure without an entry of its own uses. */
+const ENTRA_TRANSIENT_ENTRY = 'EntraTransientError';
+
+/** Request timeout, throttling and server errors: the same request may well succeed later. */
+function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
 }
 
 function isNetworkFailure(facts: ErrorFacts): boolean {

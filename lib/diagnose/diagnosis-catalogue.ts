@@ -500,6 +500,24 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     docs: 'https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling',
   },
   {
+    // Source: https://learn.microsoft.com/entra/identity-platform/reference-error-codes (see entra-transient-error.ts).
+    code: 'EntraTransientError',
+    title: 'Entra ID is temporarily unavailable',
+    who: 'nobody',
+    retryable: true,
+    cause: (c) =>
+      `Entra ID could not issue a token in tenant ${id(c.tenantId, 'tenant-id')} right now (a transient error such as ` +
+      'AADSTS90033 "a transient error has occurred", throttling or temporarily_unavailable). The credentials are not in question.',
+    fix: () =>
+      'Nothing to do: the run is retried, and a window that still fails is collected again once Entra answers. ' +
+      'If it persists for hours, check the Entra ID service health.',
+    commands: (c) => ({
+      powershell: `Invoke-RestMethod https://login.microsoftonline.com/${id(c.tenantId, 'tenant-id')}/v2.0/.well-known/openid-configuration | Select-Object issuer`,
+      azCli: `curl -sS -o /dev/null -w "%{http_code}\n" https://login.microsoftonline.com/${id(c.tenantId, 'tenant-id')}/v2.0/.well-known/openid-configuration`,
+    }),
+    docs: 'https://learn.microsoft.com/entra/identity-platform/reference-error-codes',
+  },
+  {
     code: 'ServiceUnavailable',
     title: 'Azure service error',
     who: 'nobody',

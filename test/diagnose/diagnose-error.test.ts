@@ -34,6 +34,11 @@ function diagnoses(report: ConnectionTestReport): Diagnosis[] {
   ];
 }
 
+/** The catalogue entry a diagnosis came from: transient Entra codes keep their AADSTS code but share one entry. */
+function entryOf(d: Diagnosis): string {
+  return d.title === 'Entra ID is temporarily unavailable' ? 'EntraTransientError' : d.code;
+}
+
 /** Runs the test run and returns its single diagnosis, asserting no secret leaked into the report. */
 async function diagnose(target: Customer, deps = app.services): Promise<Diagnosis> {
   const report = await runConnectionTest(target, deps);
@@ -42,7 +47,7 @@ async function diagnose(target: Customer, deps = app.services): Promise<Diagnosi
   expect(found.length).toBeGreaterThan(0);
   assertNoSecrets(report);
   const first = found[0]!;
-  covered.add(first.code);
+  covered.add(entryOf(first));
   return first;
 }
 
@@ -114,7 +119,7 @@ describe('diagnoseError through the sandbox', () => {
 
   it('AADSTS7000222: fabrikam, whose secret expired', async () => {
     const d = await diagnose(customer('fabrikam'));
-    expect(d).toMatchObject({ code: 'AADSTS7000222', who: 'customer' });
+    expect(d).toMatchObject({ code: 'AADSTS7000222', who: 'customer', failureClass: 'permanent', retryable: false });
     expect(d.commands?.powershell).toContain(`New-AzADAppCredential -ApplicationId ${DEMO_IDS.fabrikam.clientId}`);
     expect(d.docs).toMatch(/^https:\/\/learn\.microsoft\.com\//);
   });
@@ -315,6 +320,57 @@ describe('diagnoseError through the sandbox', () => {
     expect(d).toMatchObject({ code: 'ServiceUnavailable', retryable: true, httpStatus: 503 });
   });
 
+  it('EntraTransientError: the token endpoint answers 503 AADSTS90033; the error has no HTTP status, yet it is transient', async () => {
+    const { tenantId } = DEMO_IDS.contoso;
+    app.env.sandbox.state.injectFault({
+      service: 'entra',
+      match: (p) => p === `/${tenantId}/oauth2/v2.0/token`,
+      status: 503,
+      times: 10,
+    });
+    const d = await diagnose(customer('contoso'));
+    expect(d).toMatchObject({ stage: 'token', code: 'AADSTS90033', who: 'nobody', failureClass: 'transient' });
+    expect(d.title).toBe('Entra ID is temporarily unavailable');
+    expect(d.httpStatus).toBeUndefined(); // MSAL drops it: classification must not depend on it
+  });
+
+  it('EntraTransientError: a throttled token request (429 AADSTS90055) is transient too', async () => {
+    const { tenantId } = DEMO_IDS.contoso;
+    app.env.sandbox.state.injectFault({
+      service: 'entra',
+      match: (p) => p === `/${tenantId}/oauth2/v2.0/token`,
+      status: 429,
+      times: 10,
+    });
+    const d = await diagnose(customer('contoso'));
+    expect(d).toMatchObject({ stage: 'token', code: 'AADSTS90055', failureClass: 'transient', retryable: true });
+  });
+
+  it('EntraTransientError: the tenant-metadata probe answers 503 AADSTS90033: transient with its status, not an unknown tenant', async () => {
+    const { tenantId } = DEMO_IDS.contoso;
+    app.env.sandbox.state.injectFault({
+      service: 'entra',
+      match: (p) => p.startsWith(`/${tenantId}/v2.0/.well-known`),
+      status: 503,
+      times: 10,
+    });
+    const d = await diagnose(customer('contoso'));
+    expect(d).toMatchObject({ stage: 'token', code: 'AADSTS90033', failureClass: 'transient', httpStatus: 503 });
+  });
+
+  it('ServiceUnavailable: a bare 503 on the tenant metadata (no Entra body) is an outage, not a network failure', async () => {
+    const { tenantId } = DEMO_IDS.contoso;
+    app.env.sandbox.state.injectFault({
+      service: 'entra',
+      match: (p) => p.startsWith(`/${tenantId}/v2.0/.well-known`),
+      status: 503,
+      entraCode: null,
+      times: 10,
+    });
+    const d = await diagnose(customer('contoso'));
+    expect(d).toMatchObject({ stage: 'token', code: 'ServiceUnavailable', failureClass: 'transient', httpStatus: 503 });
+  });
+
   it('MetricsBatchUnauthorized: a 401 from metrics:getBatch is told apart from other 401s', async () => {
     const { clientId, tenantId, subscriptionId, objectId } = DEMO_IDS.northwind;
     const secret = app.env.sandbox.state.findVaultSecret('customer-northwind-secret')!.value;
@@ -362,6 +418,8 @@ describe('diagnoseError through the sandbox', () => {
       expect(result.diagnosis).toMatchObject({
         code: 'InvalidAuthenticationToken',
         title: 'Unrecognised error',
+        failureClass: 'unknown',
+        retryable: false,
         httpStatus: 401,
       });
       expect(result.diagnosis?.rawMessage).toContain('principal does not exist');

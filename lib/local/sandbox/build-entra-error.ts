@@ -1,8 +1,33 @@
 import { randomUUID } from 'node:crypto';
 
+/**
+ * Entra ID's transient errors: the service, not the request, is at fault and the same request may
+ * succeed later. Source: Microsoft Entra authentication and authorization error codes,
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes ("temporarily_unavailable:
+ * The server is temporarily too busy to handle the request. Retry the request"; 50033 RetryableError,
+ * 90024 RequestBudgetExceededError "A transient error has occurred. Try again", 90033
+ * MsodsServiceUnavailable, 90055 TenantThrottlingError). The wire form (503, `temporarily_unavailable`,
+ * "AADSTS90033: A transient error has occurred. Please try again.") is the one quoted from a real
+ * token-endpoint answer in Azure/azure-sdk-for-python#14241.
+ */
+export type EntraTransientErrorCode = 50033 | 90024 | 90033 | 90055;
+
 /** The Entra ID token-endpoint errors the sandbox can produce. */
 export type EntraErrorCode =
-  7000215 | 7000216 | 7000222 | 90002 | 700016 | 7000112 | 70021 | 700213 | 70003 | 90014 | 50196 | 700027 | 700024;
+  | 7000215
+  | 7000216
+  | 7000222
+  | 90002
+  | 700016
+  | 7000112
+  | 70021
+  | 700213
+  | 70003
+  | 90014
+  | 50196
+  | 700027
+  | 700024
+  | EntraTransientErrorCode;
 
 export interface EntraError {
   readonly status: number;
@@ -26,6 +51,8 @@ export interface EntraErrorInput {
   readonly appName?: string;
   /** MSAL's `client-request-id`; Entra echoes it as the correlation id. */
   readonly correlationId?: string;
+  /** Overrides the status Entra usually sends with this code (a transient code comes as 500, 503 or 429). */
+  readonly status?: number;
 }
 
 /**
@@ -34,7 +61,9 @@ export interface EntraErrorInput {
  * timestamp lines, the numeric `error_codes`, and the HTTP status Entra uses for that code.
  */
 export function buildEntraError(input: EntraErrorInput): EntraError {
-  const { status, error, text } = describe(input);
+  const described = describe(input);
+  const { error, text } = described;
+  const status = input.status ?? described.status;
   const traceId = randomUUID();
   const correlationId = input.correlationId ?? randomUUID();
   const timestamp = formatEntraTimestamp(input.now);
@@ -123,6 +152,30 @@ function describe(input: EntraErrorInput): { status: number; error: string; text
         status: 400,
         error: 'invalid_request',
         text: "The required field 'scope' is missing from the credential.",
+      };
+    case 90033:
+      return {
+        status: 503,
+        error: 'temporarily_unavailable',
+        text: 'A transient error has occurred. Please try again.',
+      };
+    case 90024:
+      return {
+        status: 503,
+        error: 'temporarily_unavailable',
+        text: 'RequestBudgetExceededError - A transient error has occurred. Try again.',
+      };
+    case 90055:
+      return {
+        status: 429,
+        error: 'temporarily_unavailable',
+        text: 'TenantThrottlingError - There are too many incoming requests.',
+      };
+    case 50033:
+      return {
+        status: 500,
+        error: 'temporarily_unavailable',
+        text: 'RetryableError - Indicates a transient error not related to the database operations.',
       };
     case 50196:
       return {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { AppError } from '../../errors/app-error';
+import type { EntraTransientErrorCode } from './build-entra-error';
 import type {
   SandboxAppSeed,
   SandboxCertificateSeed,
@@ -114,6 +115,11 @@ export interface SandboxFault {
   readonly status: 429 | 500 | 503 | 529;
   readonly retryAfterSeconds?: number;
   readonly times: number;
+  /**
+   * Entra only: the transient AADSTS code in the body (default: 90033 for 5xx, 90055 for 429), or
+   * `null` for a bare status with no body, as a gateway in front of Entra answers.
+   */
+  readonly entraCode?: EntraTransientErrorCode | null;
 }
 
 export interface SetVaultSecretOptions {

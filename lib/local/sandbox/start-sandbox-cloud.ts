@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type Server, type ServerResponse } from 'no
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { LocalCertificate } from '../tls/create-local-certificate';
+import { buildEntraError } from './build-entra-error';
 import { createTokenSigner } from './create-token-signer';
 import { handleArmRequest } from './handle-arm-request';
 import { handleEntraRequest } from './handle-entra-request';
@@ -150,7 +151,7 @@ async function serve(
       await new Promise((resolve) => setTimeout(resolve, context.state.latencyMs));
     }
     const fault = context.state.takeFault(service, path);
-    if (fault) return sendFault(res, service, fault);
+    if (fault) return sendFault(context, res, service, fault);
     await handler(req, res, path, url.searchParams);
   } catch (error) {
     if (!res.headersSent) {
@@ -180,7 +181,7 @@ function setRequestIds(req: IncomingMessage, res: ServerResponse): void {
   if (typeof clientRequestId === 'string') res.setHeader('x-ms-client-request-id', clientRequestId);
 }
 
-function sendFault(res: ServerResponse, service: SandboxService, fault: SandboxFault): void {
+function sendFault(context: SandboxContext, res: ServerResponse, service: SandboxService, fault: SandboxFault): void {
   const headers: Record<string, string> =
     fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
   const code =
@@ -190,17 +191,35 @@ function sendFault(res: ServerResponse, service: SandboxService, fault: SandboxF
         ? 'ServiceUnavailable'
         : 'InternalServerError';
   const message = `Injected fault: ${fault.status} ${code}`;
-  if (service === 'entra') {
-    return sendJson(
-      res,
-      fault.status,
-      { error: 'temporarily_unavailable', error_description: `AADSTS50196: ${message}`, error_codes: [50196] },
-      headers,
-    );
-  }
+  if (service === 'entra') return sendEntraFault(context, res, fault, headers);
   if (service === 'identity') return sendJson(res, fault.status, { statusCode: fault.status, message }, headers);
   if (service === 'storage') return sendStorageError(res, false, fault.status, code, message, headers);
   sendJson(res, fault.status, { error: { code, message } }, headers);
+}
+
+/**
+ * A transient Entra failure on any Entra path (tenant metadata or token): Entra's own error body with a
+ * transient AADSTS code (see EntraTransientErrorCode for the source), or a bare status without a body.
+ */
+function sendEntraFault(
+  context: SandboxContext,
+  res: ServerResponse,
+  fault: SandboxFault,
+  headers: Readonly<Record<string, string>>,
+): void {
+  if (fault.entraCode === null) {
+    res.writeHead(fault.status, { 'content-length': '0', ...headers });
+    res.end();
+    return;
+  }
+  const code = fault.entraCode ?? (fault.status === 429 ? 90055 : 90033);
+  const { body } = buildEntraError({
+    code,
+    status: fault.status,
+    authorityHost: context.urls.authorityHost,
+    now: context.state.now(),
+  });
+  sendJson(res, fault.status, body, { 'cache-control': 'no-store, no-cache', ...headers });
 }
 
 async function closeServers(servers: readonly Server[]): Promise<void> {

@@ -141,6 +141,43 @@ describe('sandbox Entra ID', () => {
     expect(body.error_codes).toEqual([Number(code.slice(6))]);
   });
 
+  it("answers a scripted outage with Entra's transient error body (503 temporarily_unavailable AADSTS90033), or a bare status", async () => {
+    const tokenUrl = `${sandbox.urls.authorityHost}/${tenantId}/oauth2/v2.0/token`;
+    sandbox.state.injectFault({
+      service: 'entra',
+      match: (p) => p.endsWith('/oauth2/v2.0/token'),
+      status: 503,
+      times: 1,
+    });
+    const outage = await fetch(tokenUrl, { method: 'POST', body: 'grant_type=client_credentials' });
+    expect(outage.status).toBe(503);
+    const body = (await outage.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90033] });
+    expect(String(body['error_description'])).toMatch(
+      /^AADSTS90033: A transient error has occurred\. Please try again\.\r\nTrace ID: /,
+    );
+
+    sandbox.state.injectFault({
+      service: 'entra',
+      match: (p) => p.endsWith('/oauth2/v2.0/token'),
+      status: 429,
+      times: 1,
+    });
+    const throttled = (await (await fetch(tokenUrl, { method: 'POST' })).json()) as Record<string, unknown>;
+    expect(throttled).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90055] });
+
+    sandbox.state.injectFault({
+      service: 'entra',
+      match: (p) => p.endsWith('/openid-configuration'),
+      status: 503,
+      entraCode: null,
+      times: 1,
+    });
+    const bare = await fetch(`${sandbox.urls.authorityHost}/${tenantId}/v2.0/.well-known/openid-configuration`);
+    expect(bare.status).toBe(503);
+    expect(await bare.text()).toBe('');
+  });
+
   it('names the app in the expired-secret message', async () => {
     await expect(credential(tenantId, expiredApp.clientId, expiredApp.secret).getToken(ARM_SCOPE)).rejects.toThrow(
       `AADSTS7000222: The provided client secret keys for app '${expiredApp.clientId}' are expired`,
