@@ -1,14 +1,13 @@
-import { app } from '@azure/functions';
 import { collectQueueOutput } from '../lib/app/bindings';
 import { getServices } from '../lib/app/services';
 import { postCustomerCollect } from '../lib/http/collect-handlers';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `POST /api/customers/{id}/collect`: queue a collection of the latest closed window now. */
-app.http('customer-collect', {
+registerRoute('customer-collect', {
   methods: ['POST'],
   route: 'customers/{id}/collect',
-  authLevel: 'function',
+  access: 'admin',
   extraOutputs: [collectQueueOutput],
-  handler: withProblemResponses((request, context) => postCustomerCollect(getServices(), request, context)),
+  handler: (request, context) => postCustomerCollect(getServices(), request, context),
 });

@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { deleteCustomer } from '../lib/http/onboarding-handlers';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `DELETE /api/customers/{id}[?purgeData=true]`: offboard a customer (secret soft-deleted). */
-app.http('customer-delete', {
+registerRoute('customer-delete', {
   methods: ['DELETE'],
   route: 'customers/{id}',
-  authLevel: 'function',
-  handler: withProblemResponses((request) => deleteCustomer(getServices(), request)),
+  access: 'admin',
+  handler: (request) => deleteCustomer(getServices(), request),
 });

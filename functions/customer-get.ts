@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { getCustomer } from '../lib/http/customer-handlers';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}`: one customer with its last-run status. */
-app.http('customer-get', {
+registerRoute('customer-get', {
   methods: ['GET'],
   route: 'customers/{id}',
-  authLevel: 'function',
-  handler: withProblemResponses((request) => getCustomer(getServices(), request)),
+  access: 'reader',
+  handler: (request) => getCustomer(getServices(), request),
 });

@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { getCustomerMetrics } from '../lib/http/metrics-handlers';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}/metrics?resource&metric&from&to`: stored datapoints. */
-app.http('customer-metrics', {
+registerRoute('customer-metrics', {
   methods: ['GET'],
   route: 'customers/{id}/metrics',
-  authLevel: 'function',
-  handler: withProblemResponses((request) => getCustomerMetrics(getServices(), request)),
+  access: 'reader',
+  handler: (request) => getCustomerMetrics(getServices(), request),
 });

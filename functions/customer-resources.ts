@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { getCustomerResources } from '../lib/http/resources-handler';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}/resources`: each resource's latest ARM state and latest metric values. */
-app.http('customer-resources', {
+registerRoute('customer-resources', {
   methods: ['GET'],
   route: 'customers/{id}/resources',
-  authLevel: 'function',
-  handler: withProblemResponses((request) => getCustomerResources(getServices(), request)),
+  access: 'reader',
+  handler: (request) => getCustomerResources(getServices(), request),
 });

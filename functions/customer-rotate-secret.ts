@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { rotateSecret } from '../lib/http/onboarding-handlers';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `POST /api/customers/{id}/rotate-secret`: store a new secret/certificate version and test it. */
-app.http('customer-rotate-secret', {
+registerRoute('customer-rotate-secret', {
   methods: ['POST'],
   route: 'customers/{id}/rotate-secret',
-  authLevel: 'function',
-  handler: withProblemResponses((request, context) => rotateSecret(getServices(), request, context)),
+  access: 'admin',
+  handler: (request, context) => rotateSecret(getServices(), request, context),
 });

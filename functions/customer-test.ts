@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { testCustomer } from '../lib/http/test-customer-handler';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `POST /api/customers/{id}/test`: explain whether and why access to the customer works. */
-app.http('customer-test', {
+registerRoute('customer-test', {
   methods: ['POST'],
   route: 'customers/{id}/test',
-  authLevel: 'function',
-  handler: withProblemResponses((request, context) => testCustomer(getServices(), request, context)),
+  access: 'admin',
+  handler: (request, context) => testCustomer(getServices(), request, context),
 });

@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { listCustomers } from '../lib/http/customer-handlers';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers`: every customer with its last-run status. */
-app.http('customers-list', {
+registerRoute('customers-list', {
   methods: ['GET'],
   route: 'customers',
-  authLevel: 'function',
-  handler: withProblemResponses(() => listCustomers(getServices())),
+  access: 'reader',
+  handler: () => listCustomers(getServices()),
 });

@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { getDashboard } from '../lib/http/dashboard-handler';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/dashboard`: one server-rendered page with every customer's health, resources and runs. */
-app.http('dashboard', {
+registerRoute('dashboard', {
   methods: ['GET'],
   route: 'dashboard',
-  authLevel: 'function',
-  handler: withProblemResponses(() => getDashboard(getServices())),
+  access: 'reader',
+  handler: () => getDashboard(getServices()),
 });

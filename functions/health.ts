@@ -1,12 +1,11 @@
-import { app } from '@azure/functions';
 import { getServices } from '../lib/app/services';
 import { getHealth } from '../lib/http/health-handler';
-import { withProblemResponses } from '../lib/http/with-problem-responses';
+import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/health`: every customer's health state, reason, secret expiry and last success. */
-app.http('health', {
+registerRoute('health', {
   methods: ['GET'],
   route: 'health',
-  authLevel: 'function',
-  handler: withProblemResponses(() => getHealth(getServices())),
+  access: 'reader',
+  handler: () => getHealth(getServices()),
 });

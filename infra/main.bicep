@@ -35,6 +35,9 @@ param httpTimeoutSeconds int = 30
 @description('Integrate the function app with a new virtual network (outbound traffic through a delegated subnet).')
 param vnetEnabled bool = false
 
+@description('Client ID of the operator app registration (infra/operator-app/create-operator-app.sh). Empty: no operator can be authenticated and the API answers 401.')
+param operatorAppClientId string = ''
+
 // A short, stable, per-environment suffix: names must be globally unique for storage, Key Vault and the app.
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -131,6 +134,15 @@ module functionApp 'modules/function-app.bicep' = {
     customerConcurrency: customerConcurrency
     httpTimeoutSeconds: httpTimeoutSeconds
     subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
+  }
+}
+
+module operatorAuth 'modules/operator-auth.bicep' = {
+  name: 'operatorAuth'
+  scope: rg
+  params: {
+    functionAppName: functionApp.outputs.name
+    operatorAppClientId: operatorAppClientId
   }
 }
 

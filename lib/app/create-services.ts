@@ -14,6 +14,7 @@ import { SnapshotStore } from '../store/snapshot-store';
 import { SnapshotDelivery } from '../delivery/snapshot-delivery';
 import type { CollectDependencies } from '../collect/collect-customer';
 import { AuditStore } from '../audit/audit-store';
+import { OperatorAuditStore } from '../audit/operator-audit-store';
 import { auditPolicyEntry } from '../audit/create-audit-policy';
 import { CustomerHealthStore } from '../health/customer-health-store';
 import { DiscoveryStore } from '../discovery/discovery-store';
@@ -25,6 +26,7 @@ import {
   CUSTOMER_STATUS_TABLE,
   DISCOVERY_TABLE,
   METRICS_TABLE,
+  OPERATOR_AUDIT_TABLE,
   RUNS_TABLE,
   SNAPSHOTS_CONTAINER,
 } from './storage-names';
@@ -41,6 +43,8 @@ export interface Services extends CollectDependencies {
   readonly health: CustomerHealthStore;
   /** Every call made into a customer's tenant. */
   readonly audit: AuditStore;
+  /** Every admin action through the HTTP API (who, what, which customer, when, outcome). */
+  readonly operatorAudit: OperatorAuditStore;
   /** Creates tables and the snapshot container if missing; idempotent, runs once per process. */
   ensureStorage(): Promise<void>;
 }
@@ -71,6 +75,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   const healthTable = table(CUSTOMER_HEALTH_TABLE);
   const auditTable = table(AUDIT_TABLE);
   const discoveryTable = table(DISCOVERY_TABLE);
+  const operatorAuditTable = table(OPERATOR_AUDIT_TABLE);
   const secretClient = new SecretClient(config.keyVaultUrl, appIdentity, {
     // Outside *.vault.azure.net (sovereign clouds, the local sandbox) the challenge's resource differs.
     disableChallengeResourceVerification: !isPublicCloudVault(config.keyVaultUrl),
@@ -93,6 +98,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     runs: new RunStore(runsTable),
     health: new CustomerHealthStore(healthTable),
     audit: new AuditStore(auditTable),
+    operatorAudit: new OperatorAuditStore(operatorAuditTable),
     discovery: new ResourceDiscovery(new DiscoveryStore(discoveryTable), {
       armEndpoint: config.armEndpoint,
       cacheHours: config.discoveryCacheHours,
@@ -115,6 +121,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
         healthTable.createTable(),
         auditTable.createTable(),
         discoveryTable.createTable(),
+        operatorAuditTable.createTable(),
         container.createIfNotExists(),
       ]).then(
         () => undefined,

@@ -11,6 +11,8 @@ export const CUSTOMER_HEALTH_TABLE = 'customerhealth';
 export const AUDIT_TABLE = 'audit';
 /** Resources found per customer through Azure Resource Graph (cache, and which vanished ones were reported). */
 export const DISCOVERY_TABLE = 'discovery';
+/** Every admin action through the HTTP API (who, what, which customer, when, outcome). */
+export const OPERATOR_AUDIT_TABLE = 'operatoraudit';
 export const SNAPSHOTS_CONTAINER = 'snapshots';
 /** The host storage connection (app setting prefix) every binding uses. */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';

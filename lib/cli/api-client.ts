@@ -18,8 +18,8 @@ export interface ApiRequest {
 }
 
 /**
- * The CLI talks to the collector's HTTP API only (locally or in Azure, with a function key sent as
- * `x-functions-key`), so it needs no storage or Key Vault rights of its own and every rule the API
+ * The CLI talks to the collector's HTTP API only (locally, or in Azure with an Entra ID access token that
+ * App Service Authentication validates), so it needs no storage or Key Vault rights of its own and every rule the API
  * enforces (validation, secrets never returned) holds for it too.
  */
 export class ApiClient {
@@ -27,7 +27,8 @@ export class ApiClient {
 
   constructor(
     baseUrl: string,
-    private readonly functionKey?: string,
+    /** Entra ID access token for the collector's app registration (Azure); none locally. */
+    private readonly accessToken?: string,
   ) {
     try {
       this.base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
@@ -48,7 +49,7 @@ export class ApiClient {
       for (const v of typeof value === 'string' ? [value] : value) url.searchParams.append(name, v);
     }
     const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
-    if (this.functionKey) headers['x-functions-key'] = this.functionKey;
+    if (this.accessToken) headers['authorization'] = `Bearer ${this.accessToken}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -75,8 +76,8 @@ export class ApiClient {
 function describeFailure(method: string, url: URL, status: number, body: unknown): string {
   const problem = typeof body === 'object' && body !== null ? (body as { detail?: string; code?: string }) : {};
   if (problem.detail) return `${problem.detail}${problem.code ? ` (${problem.code})` : ''}`;
-  if (status === 401 || status === 403)
-    return `${status} from ${url.pathname}: pass the function key with --key or CTC_FUNCTION_KEY`;
+  if (status === 401) return `401 from ${url.pathname}: pass an Entra ID access token with --token or CTC_TOKEN`;
+  if (status === 403) return `403 from ${url.pathname}: your principal lacks the app role this needs`;
   if (status === 404)
     return `${method} ${url.pathname} answered 404: no such route on ${url.origin} (an older deployment?)`;
   return `${method} ${url.pathname} failed with HTTP ${status}`;

@@ -9,14 +9,14 @@ export interface CliContext {
   sleep(ms: number): Promise<void>;
 }
 
-/** `--url` beats `CTC_URL` beats the local default; `--key` beats `CTC_FUNCTION_KEY`. */
+/** `--url` beats `CTC_URL` beats the local default; `--token` beats `CTC_TOKEN`. */
 export function createCliContext(io: CliIo): CliContext {
   return {
     io,
     api(command) {
-      const globals = command.optsWithGlobals<{ url?: string; key?: string }>();
-      const key = globals.key ?? io.env['CTC_FUNCTION_KEY'];
-      return new ApiClient(globals.url ?? io.env['CTC_URL'] ?? DEFAULT_API_URL, key || undefined);
+      const globals = command.optsWithGlobals<{ url?: string; token?: string }>();
+      const token = globals.token ?? io.env['CTC_TOKEN'];
+      return new ApiClient(globals.url ?? io.env['CTC_URL'] ?? DEFAULT_API_URL, token || undefined);
     },
     sleep: io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };

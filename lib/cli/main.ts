@@ -7,6 +7,7 @@ import { registerAuditCommand } from './commands/audit-command';
 import { registerCollectCommand } from './commands/collect-command';
 import { registerCustomersCommand } from './commands/customers-command';
 import { registerHealthCommand } from './commands/health-command';
+import { registerOperatorAuditCommand } from './commands/operator-audit-command';
 import { registerQueryCommand } from './commands/query-command';
 import { registerTestCommand } from './commands/test-command';
 
@@ -17,10 +18,12 @@ function buildProgram(io: CliIo): Command {
     .description(
       'Operate the cross-tenant collector through its HTTP API.\n' +
         `Talks to --url / CTC_URL (default http://127.0.0.1:7071, the local \`npm start\`);\n` +
-        'for a deployment pass its function key with --key / CTC_FUNCTION_KEY (sent as x-functions-key).',
+        'for a deployment pass an Entra ID access token for the collector app with --token / CTC_TOKEN\n' +
+        '(az account get-access-token --resource api://<collector app client id> --query accessToken -o tsv);\n' +
+        'your app role (Collector.Reader or Collector.Admin) decides what you may do.',
     )
     .option('--url <url>', 'collector base URL (env CTC_URL)')
-    .option('--key <key>', 'function key for a deployment (env CTC_FUNCTION_KEY)')
+    .option('--token <token>', 'Entra ID access token for a deployment, sent as a bearer token (env CTC_TOKEN)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerCustomersCommand(program, context);
@@ -29,6 +32,7 @@ function buildProgram(io: CliIo): Command {
   registerQueryCommand(program, context);
   registerHealthCommand(program, context);
   registerAuditCommand(program, context);
+  registerOperatorAuditCommand(program, context);
   // Every (sub)command reports through us instead of exiting the process, so tests run it in-process.
   const exitOverride = (command: Command): void => {
     command.exitOverride();

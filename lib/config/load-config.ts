@@ -29,6 +29,11 @@ export interface AppConfig {
   readonly auditRetentionDays: number;
   /** Hours a discovered resource list is reused before Resource Graph is queried again. */
   readonly discoveryCacheHours: number;
+  /**
+   * True when App Service Authentication validates every operator request and sets X-MS-CLIENT-PRINCIPAL
+   * (WEBSITE_AUTH_ENABLED=True, set by the platform). When false the header could be forged: operator routes refuse.
+   */
+  readonly operatorAuthEnabled: boolean;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -111,6 +116,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     customerConcurrency,
     auditRetentionDays,
     discoveryCacheHours,
+    operatorAuthEnabled: read('WEBSITE_AUTH_ENABLED')?.toLowerCase() === 'true',
   });
 }
 

@@ -133,6 +133,13 @@ export const SETTINGS = [
       "Hours a customer's discovered resource list (Azure Resource Graph) is reused before it is queried again; a customer's `discovery.cacheHours` overrides it.",
     setBy: 'infra',
   },
+  {
+    name: 'WEBSITE_AUTH_ENABLED',
+    required: false,
+    description:
+      'Set to `True` by App Service when Authentication (Easy Auth) is on. Only then are operator routes served: they trust the `X-MS-CLIENT-PRINCIPAL` header it sets (the local host plays Easy Auth and sets it too); otherwise every operator request gets 401.',
+    setBy: 'platform',
+  },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -8,6 +8,14 @@ export type ErrorKind =
   | 'validation'
   /** A thing the caller named does not exist. */
   | 'notFound'
+  /** The caller is not authenticated (no validated operator principal, or no valid ingest key). */
+  | 'unauthenticated'
+  /** The caller is known but lacks the role, or the thing named belongs to someone else. */
+  | 'forbidden'
+  /** The request contradicts the current state (e.g. a secret name held by another customer). */
+  | 'conflict'
+  /** The request body is not in a media type the route reads (JSON bodies need a JSON content type). */
+  | 'unsupportedMediaType'
   /** A customer's access is broken (auth, roles, config): recorded, not retried. */
   | 'customerAccess'
   /** Throttling, 5xx, timeouts, network: the host retries. */

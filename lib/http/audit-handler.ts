@@ -21,10 +21,7 @@ const auditQuery = z.object({ from: z.string().optional(), to: z.string().option
  */
 export async function getCustomerAudit(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const query = parseInput(auditQuery, Object.fromEntries(request.query.entries()), 'Query');
-  const now = services.now();
-  const to = query.to ? parseTimeInput(query.to, now, 'to') : now;
-  const from = query.from ? parseTimeInput(query.from, now, 'from') : new Date(to.getTime() - DEFAULT_RANGE_MS);
-  checkRange(from, to, MAX_AUDIT_RANGE_DAYS);
+  const { from, to } = readAuditRange(query, services.now(), DEFAULT_RANGE_MS);
   const { id } = await loadRouteCustomer(services, request); // 404 for an unknown customer
   const entries = await services.audit.query(id, from, to, MAX_AUDIT_ENTRIES + 1);
   return {
@@ -38,4 +35,16 @@ export async function getCustomerAudit(services: Services, request: HttpRequest)
       entries: entries.slice(0, MAX_AUDIT_ENTRIES).map(({ customerId: _c, ...rest }) => rest),
     },
   };
+}
+
+/** An audit query's `from`/`to` (absolute or relative), `to` defaulting to now and `from` to `defaultRangeMs` before it. */
+export function readAuditRange(
+  query: { readonly from?: string | undefined; readonly to?: string | undefined },
+  now: Date,
+  defaultRangeMs: number,
+): { from: Date; to: Date } {
+  const to = query.to ? parseTimeInput(query.to, now, 'to') : now;
+  const from = query.from ? parseTimeInput(query.from, now, 'from') : new Date(to.getTime() - defaultRangeMs);
+  checkRange(from, to, MAX_AUDIT_RANGE_DAYS);
+  return { from, to };
 }

@@ -7,6 +7,10 @@ import { describeError } from '../logging/describe-error';
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   validation: 400,
   notFound: 404,
+  unauthenticated: 401,
+  forbidden: 403,
+  conflict: 409,
+  unsupportedMediaType: 415,
   customerAccess: 422,
   transient: 503,
   internal: 500,
@@ -34,15 +38,28 @@ function problem(
 ): HttpResponseInit {
   return {
     status,
-    headers: { 'content-type': 'application/problem+json' },
-    jsonBody: {
-      type: `https://github.com/cross-tenant-collector/docs/errors#${code}`,
-      title: code,
-      status,
-      detail,
-      code,
-      ...(instance ? { instance } : {}),
-      ...extensions,
-    },
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    jsonBody: problemBody(status, code, detail, instance, extensions),
+  };
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** The RFC 9457 body every error answer carries (also the local host's own 400/404/405/500). */
+export function problemBody(
+  status: number,
+  code: string,
+  detail: string,
+  instance?: string,
+  extensions: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  return {
+    type: `https://github.com/cross-tenant-collector/docs/errors#${code}`,
+    title: code,
+    status,
+    detail,
+    code,
+    ...(instance ? { instance } : {}),
+    ...extensions,
   };
 }

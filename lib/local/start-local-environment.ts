@@ -48,6 +48,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     // What App Service sets for a managed identity; the identity SDK reads them itself.
     IDENTITY_ENDPOINT: sandbox.urls.identityEndpoint,
     IDENTITY_HEADER: sandbox.identityHeader,
+    // What App Service sets when Authentication is on: the local host plays that part (it drops client-sent
+    // X-MS-CLIENT-PRINCIPAL headers and passes its development principal's).
+    WEBSITE_AUTH_ENABLED: 'True',
   };
   // Delivery targets name the storage front by a placeholder until its port is known.
   const customers = resolveSandboxStorageUrls(scenario.customers, sandbox.urls.storage);

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { getServices } from '../app/services';
 import { CustomerRegistry } from '../customers/customer-registry';
 import { formatRunSummary } from './format-run-summary';
-import { startLocalHost } from './host/start-local-host';
+import { OPERATOR_APP_ROLES, type OperatorRole } from '../auth/operator-principal';
+import { startLocalHost, type DevelopmentPrincipal } from './host/start-local-host';
 import type { HostLogLevel } from './host/start-queue-listener';
 import { startLocalEnvironment, type LocalEnvironment } from './start-local-environment';
 
@@ -19,7 +20,12 @@ Options:
   --once             exit after the first cycle's summary (exit code 0 even when customers fail)
   --port <n>         HTTP port (default 7071; 0 picks a free one)
   --settings <file>  use the "Values" of a local.settings.json-style file instead of the embedded
-                     sandbox (e.g. to run against real Azure); nothing is started besides the host
+                     sandbox (e.g. to run against real Azure); nothing is started besides the host;
+                     needs --role
+  --role <role>      the app role of the development principal the host passes to the API, as App
+                     Service Authentication would: admin (${OPERATOR_APP_ROLES.admin}) or reader
+                     (${OPERATOR_APP_ROLES.reader}). Default admin with the embedded sandbox; required
+                     with --settings, where the API reaches real customers
   --verbose          print every host and function log line
   -h, --help         show this help
 `;
@@ -30,6 +36,7 @@ async function main(): Promise<number> {
       once: { type: 'boolean', default: false },
       port: { type: 'string', default: '7071' },
       settings: { type: 'string' },
+      role: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -43,12 +50,15 @@ async function main(): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got "${values.port}"`);
 
+  const operatorPrincipal = developmentPrincipal(values.role, Boolean(values.settings));
+
   const root = findPackageRoot();
   const started = performance.now();
   let environment: LocalEnvironment | undefined;
   let appSettings: Record<string, string>;
   if (values.settings) {
-    appSettings = readSettingsFile(resolve(values.settings));
+    // The host plays App Service Authentication (see --role), whatever the file says.
+    appSettings = { ...readSettingsFile(resolve(values.settings)), WEBSITE_AUTH_ENABLED: 'True' };
     progress(`Using settings from ${values.settings} (no local cloud started)`);
   } else {
     progress('Starting Azurite and the sandbox cloud…');
@@ -76,8 +86,10 @@ async function main(): Promise<number> {
     httpPort: port,
     startTimers: !values.once,
     log: makeLogger(values.verbose),
+    operatorPrincipal,
   });
   progress(`Functions: ${host.functions.map((f) => f.name).join(', ')}`);
+  progress(`HTTP callers act as ${operatorPrincipal.name} with role ${operatorPrincipal.roles.join(', ')} (--role)`);
 
   const shutdown = async () => {
     await host.close();
@@ -101,6 +113,16 @@ async function main(): Promise<number> {
   console.log(`HTTP API on ${host.httpUrl}/api — e.g. curl ${host.httpUrl}/api/customers/contoso/metrics`);
   console.log(`Collecting on schedule "${services.config.collectSchedule}" (UTC). Ctrl+C to stop.`);
   return await new Promise<number>(() => undefined); // keep running until a signal
+}
+
+/** The principal the local host passes to the API; real Azure behind --settings needs an explicit choice. */
+function developmentPrincipal(role: string | undefined, settingsMode: boolean): DevelopmentPrincipal {
+  if (role === undefined && settingsMode) {
+    throw new Error('--settings needs --role admin|reader: say which operator role the local API grants its callers');
+  }
+  const chosen = role ?? 'admin';
+  if (chosen !== 'admin' && chosen !== 'reader') throw new Error(`--role must be admin or reader, got "${chosen}"`);
+  return { id: 'local-developer', name: 'developer@localhost', roles: [chosen satisfies OperatorRole] };
 }
 
 function progress(message: string): void {

@@ -7,6 +7,7 @@ import { COLLECT_QUEUE, METRICS_TABLE } from '../../lib/app/storage-names';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
 import { startLocalHost, type LocalHost } from '../../lib/local/host/start-local-host';
 import { startTestApp, type TestApp } from '../support/start-test-app';
+import { ADMIN_OPERATOR } from '../support/operator-principals';
 
 const ROOT = join(__dirname, '../..');
 let app: TestApp;
@@ -46,6 +47,7 @@ beforeAll(async () => {
     httpPort: 0,
     startTimers: false,
     log: (level, message) => hostLog.push(`${level} ${message}`),
+    operatorPrincipal: ADMIN_OPERATOR,
   });
   await host.runTimer('collect-schedule');
   await host.waitForIdle();

@@ -35,12 +35,26 @@ describe('infra resources', () => {
       'customerstatus',
       'discovery',
       'metrics',
+      'operatoraudit',
       'runs',
     ]);
     expect(listLiteral(vars.get('queueNames')).sort()).toEqual(['collect-customer', 'collect-customer-poison']);
     expect(listLiteral(vars.get('containerNames'))).toEqual(['snapshots', 'deploymentContainerName']);
     expect(storage).toMatch(/allowSharedKeyAccess: false/);
     expect(storage).toMatch(/allowBlobPublicAccess: false/);
+  });
+
+  it('puts App Service Authentication with Entra ID in front of the API: no token, no request (401)', () => {
+    const auth = code('infra/modules/operator-auth.bicep');
+    expect(auth).toMatch(/'Microsoft\.Web\/sites\/config@[\d-]+'/);
+    expect(auth).toMatch(/name: 'authsettingsV2'/);
+    expect(auth).toMatch(/requireAuthentication: true/);
+    expect(auth).toMatch(/unauthenticatedClientAction: 'Return401'/);
+    expect(auth).toMatch(/azureActiveDirectory: \{\s*enabled: true/);
+    expect(code('infra/main.bicep')).toMatch(/module operatorAuth 'modules\/operator-auth\.bicep'/);
+    const script = code('infra/operator-app/create-operator-app.sh');
+    expect(script).toContain('"value": "Collector.Reader"');
+    expect(script).toContain('"value": "Collector.Admin"');
   });
 
   it('runs Node 22 on Flex Consumption with a user-assigned identity for deployment storage', () => {

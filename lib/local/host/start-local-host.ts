@@ -1,5 +1,6 @@
 import { Cron, type CronOptions } from 'croner';
 import type { QueueClient } from '@azure/storage-queue';
+import { encodeClientPrincipal, type OperatorRole } from '../../auth/operator-principal';
 import { AppError, ensureError } from '../../errors/app-error';
 import { compileRoute } from './compile-route';
 import { createQueueClient } from './create-queue-client';
@@ -25,6 +26,19 @@ export interface LocalHostOptions {
   readonly log?: HostLog;
   /** Default true: run timers on their schedules. False: only `runTimer` runs them. */
   readonly startTimers?: boolean;
+  /**
+   * The development principal the host passes to every HTTP function as App Service Authentication would
+   * (`X-MS-CLIENT-PRINCIPAL`), so the functions' role checks run locally as in Azure. Absent: no principal,
+   * and every operator route answers 401.
+   */
+  readonly operatorPrincipal?: DevelopmentPrincipal;
+}
+
+/** Who the local host says is calling: an id, a name and the app roles the functions check. */
+export interface DevelopmentPrincipal {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly OperatorRole[];
 }
 
 export interface LocalHostFunction {
@@ -205,6 +219,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     port: options.httpPort ?? 7071,
     routes: httpRoutes,
     log,
+    ...(options.operatorPrincipal ? { clientPrincipal: encodeClientPrincipal(options.operatorPrincipal) } : {}),
     invoke: async (functionName, request) => {
       const fn = registered.find((candidate) => candidate.metadata.name === functionName);
       if (!fn)

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,51 @@ describe('startLocalHost', () => {
     expect(await (await fetch(`${host.httpUrl}/api/health`)).text()).toBe('ok');
   });
 
+  it('answers its own 404 and 405 as problem+json', async () => {
+    const missing = await fetch(`${host.httpUrl}/api/nothing-here`);
+    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+    expect(await missing.json()).toMatchObject({ status: 404, code: 'RouteNotFound', instance: '/api/nothing-here' });
+    const wrongMethod = await fetch(`${host.httpUrl}/api/health`, { method: 'DELETE' });
+    expect(wrongMethod.headers.get('content-type')).toBe('application/problem+json');
+    expect(await wrongMethod.json()).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
+  });
+
+  it('answers a malformed or foreign Host header with a 400 and keeps serving (DNS rebinding)', async () => {
+    const port = new URL(host.httpUrl).port;
+    const send = (head: string) => rawRequest(Number(port), `${head}\r\n\r\n`);
+    for (const hostHeader of [
+      'evil.example',
+      `attacker.example:${port}`,
+      '[::1',
+      'exa mple',
+      '127.0.0.1.nip.io',
+      '%',
+    ]) {
+      const answer = await send(`GET /api/health HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: close`);
+      expect(answer, hostHeader).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toContain('application/problem+json');
+      expect(answer).toContain('"code":"InvalidHost"');
+    }
+    const noHost = await send('GET /api/health HTTP/1.0');
+    expect(noHost).toMatch(/^HTTP\/1\.1 400 /);
+    const garbage = await send('NOT A REQUEST LINE');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbage).toContain('application/problem+json');
+    for (const loopback of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'localhost']) {
+      const answer = await send(`GET /api/health HTTP/1.1\r\nHost: ${loopback}\r\nConnection: close`);
+      expect(answer, loopback).toMatch(/^HTTP\/1\.1 200 /);
+    }
+    expect(await (await fetch(`${host.httpUrl}/api/health`)).text()).toBe('ok');
+  });
+
+  it('refuses a request a page from another origin sends, and serves its own origin', async () => {
+    const foreign = await fetch(`${host.httpUrl}/api/items/1`, { headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ code: 'CrossOriginRefused' });
+    const own = await fetch(`${host.httpUrl}/api/items/1`, { headers: { origin: host.httpUrl } });
+    expect(own.status).toBe(200);
+  });
+
   it('refuses to run a timer that does not exist', async () => {
     await expect(host.runTimer('noSuchTimer')).rejects.toMatchObject({ code: 'TimerFunctionNotFound' });
   });
@@ -170,3 +216,14 @@ describe('startLocalHost', () => {
     }
   });
 });
+
+/** Sends raw bytes (headers fetch would not let through) and returns everything the server answers. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(text));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
