@@ -23,6 +23,14 @@ param auditRetentionDays int = 90
 @description('Hours a customer\'s discovered resource list (Azure Resource Graph) is reused before it is queried again.')
 param discoveryCacheHours int = 24
 param httpTimeoutSeconds int
+@description('Days back a window can still be collected (Azure Monitor keeps platform metrics 93 days).')
+param metricsRetentionDays int = 93
+@description('Missed windows of one recovered customer queued again per scheduled run (gap healing budget).')
+param backfillWindowsPerRun int = 12
+@description('Token audience for Azure Storage (the customer\'s delivery storage); differs in some sovereign clouds.')
+param storageAudience string = 'https://storage.azure.com'
+@description('Audience of the managed identity token used as federated client assertion (api://AzureADTokenExchangeUSGov, api://AzureADTokenExchangeChina in sovereign clouds).')
+param tokenExchangeAudience string = 'api://AzureADTokenExchange'
 
 @description('Subnet for VNet integration; empty for none.')
 param subnetId string
@@ -56,6 +64,10 @@ var appSettings = {
   CUSTOMER_CONCURRENCY: string(customerConcurrency)
   AUDIT_RETENTION_DAYS: string(auditRetentionDays)
   DISCOVERY_CACHE_HOURS: string(discoveryCacheHours)
+  METRICS_RETENTION_DAYS: string(metricsRetentionDays)
+  BACKFILL_WINDOWS_PER_RUN: string(backfillWindowsPerRun)
+  STORAGE_AUDIENCE: storageAudience
+  TOKEN_EXCHANGE_AUDIENCE: tokenExchangeAudience
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

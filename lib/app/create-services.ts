@@ -60,7 +60,10 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   const storageIdentity = storageCredential(config, appIdentity);
   const table = (name: string): TableClient =>
     storage.kind === 'connectionString'
-      ? TableClient.fromConnectionString(storage.connectionString, name)
+      ? TableClient.fromConnectionString(storage.connectionString, name, {
+          // Blob and queue clients accept http by themselves; the table client must be told (Azurite on loopback).
+          allowInsecureConnection: storage.insecureLoopback === true,
+        })
       : new TableClient(`${storage.tableServiceUri.replace(/\/+$/, '')}`, name, storageIdentity);
   const container: ContainerClient = (
     storage.kind === 'connectionString'
@@ -89,11 +92,20 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     registry: new CustomerRegistry(customersTable),
     secrets: new CustomerSecretReader(secretClient),
     // Both carry the audit policy: every call into a customer's tenant (token, ARM) is recorded.
-    credentials: new CustomerCredentials(config.authorityHost, appIdentity, [auditPolicyEntry()]),
+    credentials: new CustomerCredentials(
+      config.authorityHost,
+      appIdentity,
+      [auditPolicyEntry()],
+      config.tokenExchangeScope,
+    ),
     armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()]),
     metricsTable: new MetricsTable(metricsTable),
     snapshots: new SnapshotStore(container),
-    delivery: new SnapshotDelivery({ httpTimeoutMs: config.httpTimeoutMs, additionalPolicies: [auditPolicyEntry()] }),
+    delivery: new SnapshotDelivery({
+      httpTimeoutMs: config.httpTimeoutMs,
+      additionalPolicies: [auditPolicyEntry()],
+      storageScope: config.storageScope,
+    }),
     statuses: new CustomerStatusStore(statusTable),
     runs: new RunStore(runsTable),
     health: new CustomerHealthStore(healthTable),

@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Customer } from '../customers/customer';
 import type { AdditionalPolicies } from '../resources/arm-clients';
 import { createCustomerCredential, type CredentialSources } from './create-customer-credential';
-import { createExchangeAssertion } from './create-exchange-assertion';
+import { createExchangeAssertion, TOKEN_EXCHANGE_SCOPE } from './create-exchange-assertion';
 import type { CustomerSecret } from './customer-secret-reader';
 
 /**
@@ -15,12 +15,17 @@ export class CustomerCredentials {
   private readonly byCustomer = new Map<string, { key: string; credential: TokenCredential }>();
   private readonly sources: CredentialSources;
 
-  constructor(authorityHost: string, appIdentity: TokenCredential, additionalPolicies: AdditionalPolicies = []) {
+  constructor(
+    authorityHost: string,
+    appIdentity: TokenCredential,
+    additionalPolicies: AdditionalPolicies = [],
+    tokenExchangeScope: string = TOKEN_EXCHANGE_SCOPE,
+  ) {
     // One exchange assertion for all federated customers: they share the app's one MI token.
     this.sources = {
       authorityHost,
       appIdentity,
-      exchangeAssertion: createExchangeAssertion(appIdentity),
+      exchangeAssertion: createExchangeAssertion(appIdentity, Date.now, tokenExchangeScope),
       additionalPolicies,
     };
   }

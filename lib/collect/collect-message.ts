@@ -16,8 +16,8 @@ export const collectMessageSchema = z
     customerId: customerIdSchema,
     windowStart: isoInstant,
     windowEnd: isoInstant,
-    /** Why the run exists: the timer, or an operator asking for it. */
-    trigger: z.enum(['schedule', 'manual']).default('schedule'),
+    /** Why the run exists: the timer, an operator asking for it, or gap healing re-collecting a missed window. */
+    trigger: z.enum(['schedule', 'manual', 'backfill']).default('schedule'),
   })
   .refine((m) => Date.parse(m.windowStart) < Date.parse(m.windowEnd), {
     message: 'windowStart must be before windowEnd',

@@ -6,12 +6,15 @@ import { updateCustomerHealthSafely } from '../health/update-customer-health';
 import { contextLogger } from '../logging/logger';
 import { AppError } from '../errors/app-error';
 import { collectCustomer, type CollectResult } from './collect-customer';
+import { checkCollectMessage, checkRunOwnership } from './check-collect-message';
 import { parseCollectMessage, type CollectMessage } from './collect-message';
 import { recordRunProgress, UNKNOWN_ERROR_ATTEMPTS } from './record-run-progress';
 import { describeError } from '../logging/describe-error';
 
 /**
- * Queue handler. A malformed message is logged and dropped (retrying cannot fix it); a transient
+ * Queue handler. A malformed message (bad shape, a window that is not one schedule interval, not yet
+ * closed or beyond retention, or a run id that belongs to another window) is logged and dropped
+ * (retrying cannot fix it); a transient
  * failure throws so the host retries and finally poisons; a permanent customer failure is recorded
  * by the collector and returns normally, so it is not retried five times; an unknown failure is
  * retried until UNKNOWN_ERROR_ATTEMPTS (the dequeue count says which attempt this is), then recorded.
@@ -35,6 +38,21 @@ export async function handleCollectMessage(
   }
   await services.ensureStorage();
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+  const rejected =
+    checkCollectMessage(message, {
+      schedule: services.config.collectSchedule,
+      now: services.now(),
+      retentionDays: services.config.metricsRetentionDays,
+    }) ?? checkRunOwnership(message, await services.runs.find(message.runId, message.customerId));
+  if (rejected) {
+    log.error(`Dropping queue message: ${rejected.message}`, {
+      code: rejected.code,
+      runId: message.runId,
+      customerId: message.customerId,
+      dequeueCount,
+    });
+    return;
+  }
   const progress = recordRunProgress(services.runs, message, dequeueCount, services.now, log);
   await progress.started();
   let result: Awaited<ReturnType<typeof collectCustomer>>;

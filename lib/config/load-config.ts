@@ -1,9 +1,15 @@
 import { AppError } from '../errors/app-error';
+import { readStorageEndpoints } from './read-storage-endpoints';
 import { SETTINGS, type SettingName } from './settings';
 
 /** How the app reaches its own storage account (tables, queues, blobs). */
 export type StorageConnection =
-  | { readonly kind: 'connectionString'; readonly connectionString: string }
+  | {
+      readonly kind: 'connectionString';
+      readonly connectionString: string;
+      /** An endpoint is plain http on loopback (Azurite on any port): table clients must be told to allow it. */
+      readonly insecureLoopback?: boolean;
+    }
   | {
       readonly kind: 'identity';
       readonly blobServiceUri: string;
@@ -34,6 +40,14 @@ export interface AppConfig {
    * (WEBSITE_AUTH_ENABLED=True, set by the platform). When false the header could be forged: operator routes refuse.
    */
   readonly operatorAuthEnabled: boolean;
+  /** Days back a window can still be collected (Azure Monitor's retention). */
+  readonly metricsRetentionDays: number;
+  /** Missed windows of one customer re-queued per scheduled run once it recovers. */
+  readonly backfillWindowsPerRun: number;
+  /** Scope for Azure Storage tokens (delivery), e.g. `https://storage.azure.com/.default`. */
+  readonly storageScope: string;
+  /** Scope of the MI token used as federated client assertion, e.g. `api://AzureADTokenExchange/.default`. */
+  readonly tokenExchangeScope: string;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -88,6 +102,10 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const customerConcurrency = positiveInt('CUSTOMER_CONCURRENCY', 64);
   const auditRetentionDays = positiveInt('AUDIT_RETENTION_DAYS', 3650);
   const discoveryCacheHours = positiveInt('DISCOVERY_CACHE_HOURS', 720);
+  const metricsRetentionDays = positiveInt('METRICS_RETENTION_DAYS', 3650);
+  const backfillWindowsPerRun = positiveInt('BACKFILL_WINDOWS_PER_RUN', 1000);
+  const storageAudience = httpsUrl('STORAGE_AUDIENCE', value('STORAGE_AUDIENCE'));
+  const tokenExchangeAudience = audienceUri('TOKEN_EXCHANGE_AUDIENCE', value('TOKEN_EXCHANGE_AUDIENCE'), problems);
   const managedIdentityClientId = read('MANAGED_IDENTITY_CLIENT_ID');
   const appIdentity = read('APP_IDENTITY');
   if (appIdentity !== 'managedIdentity' && appIdentity !== 'azureCli') {
@@ -117,12 +135,31 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     auditRetentionDays,
     discoveryCacheHours,
     operatorAuthEnabled: read('WEBSITE_AUTH_ENABLED')?.toLowerCase() === 'true',
+    metricsRetentionDays,
+    backfillWindowsPerRun,
+    storageScope: `${storageAudience}/.default`,
+    tokenExchangeScope: `${tokenExchangeAudience}/.default`,
   });
+}
+
+/** An audience is a URI (`api://…` or https); trailing slashes go, `/.default` is added by the caller. */
+function audienceUri(name: SettingName, value: string, problems: string[]): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(value))
+    problems.push(`${name} must be a URI such as api://AzureADTokenExchange (got "${value}")`);
+  return value.replace(/\/+$/, '');
 }
 
 function readStorage(read: (name: SettingName) => string | undefined, problems: string[]): StorageConnection {
   const connectionString = read('AzureWebJobsStorage');
-  if (connectionString) return { kind: 'connectionString', connectionString };
+  if (connectionString) {
+    const endpoints = readStorageEndpoints(connectionString);
+    if (endpoints.problem) problems.push(endpoints.problem);
+    return {
+      kind: 'connectionString',
+      connectionString,
+      ...(endpoints.insecureLoopback ? { insecureLoopback: true } : {}),
+    };
+  }
   const blobServiceUri = read('AzureWebJobsStorage__blobServiceUri');
   const queueServiceUri = read('AzureWebJobsStorage__queueServiceUri');
   const tableServiceUri = read('AzureWebJobsStorage__tableServiceUri');

@@ -21,7 +21,7 @@ export const SETTINGS = [
     name: 'AzureWebJobsStorage',
     required: false,
     description:
-      'Host storage as a connection string (local/Azurite). In Azure use the identity-based `AzureWebJobsStorage__*` form instead.',
+      'Host storage as a connection string (local/Azurite; http endpoints are accepted on loopback addresses, any port). In Azure use the identity-based `AzureWebJobsStorage__*` form instead.',
     setBy: 'local',
   },
   {
@@ -139,6 +139,38 @@ export const SETTINGS = [
     description:
       'Set to `True` by App Service when Authentication (Easy Auth) is on. Only then are operator routes served: they trust the `X-MS-CLIENT-PRINCIPAL` header it sets (the local host plays Easy Auth and sets it too); otherwise every operator request gets 401.',
     setBy: 'platform',
+  },
+  {
+    name: 'METRICS_RETENTION_DAYS',
+    default: '93',
+    required: false,
+    description:
+      'How far back a window can be collected (Azure Monitor keeps platform metrics 93 days): older queue messages are dropped, gap healing and backfill stop there.',
+    setBy: 'infra',
+  },
+  {
+    name: 'BACKFILL_WINDOWS_PER_RUN',
+    default: '12',
+    required: false,
+    description:
+      'Missed windows of one customer queued again per scheduled run once it recovers (oldest first), so a recovering customer never crowds out the others.',
+    setBy: 'infra',
+  },
+  {
+    name: 'STORAGE_AUDIENCE',
+    default: 'https://storage.azure.com',
+    required: false,
+    description:
+      "Token audience for Azure Storage (`/.default` is appended): the customer's delivery storage. Set it for sovereign clouds.",
+    setBy: 'infra',
+  },
+  {
+    name: 'TOKEN_EXCHANGE_AUDIENCE',
+    default: 'api://AzureADTokenExchange',
+    required: false,
+    description:
+      'Audience of the managed identity token used as a federated client assertion (sovereign clouds: e.g. `api://AzureADTokenExchangeUSGov`, `api://AzureADTokenExchangeChina`).',
+    setBy: 'infra',
   },
 ] as const satisfies readonly SettingSpec[];
 

@@ -6,7 +6,7 @@ import type { DiagnosisContext } from '../diagnose/diagnosis-catalogue';
 import type { AdditionalPolicies } from '../resources/arm-clients';
 import { warmUpTokenOptions } from '../auth/acquire-customer-token';
 
-/** Azure Storage's token scope (the same for every account in the public cloud). */
+/** Azure Storage's token scope in the public cloud (STORAGE_AUDIENCE overrides it, e.g. for sovereign clouds). */
 export const STORAGE_SCOPE = 'https://storage.azure.com/.default';
 /** Where the connection test writes (and at once deletes) its probe blob in the customer's container. */
 export const DELIVERY_PROBE_PREFIX = 'ctc-connection-test/';
@@ -37,9 +37,13 @@ export class SnapshotDelivery {
       readonly httpTimeoutMs: number;
       /** Pipeline policies for the calls into the customer's storage (the access audit). */
       readonly additionalPolicies?: AdditionalPolicies;
+      /** Token scope for Azure Storage; default STORAGE_SCOPE. */
+      readonly storageScope?: string;
     },
   ) {
     this.pipelineOptions = {
+      // The blob clients ask for this scope too, so the warm-up token below is the one they reuse.
+      audience: this.storageScope,
       // Storage's default retry waits up to minutes; a run must not stall on a customer's storage.
       retryOptions: { maxTries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2000 },
       // Not in StoragePipelineOptions' type, but passed on to the core client like every SDK's option. A client
@@ -47,6 +51,10 @@ export class SnapshotDelivery {
       // (an error), so every blob gets its own client.
       additionalPolicies: [...(options.additionalPolicies ?? [])],
     };
+  }
+
+  private get storageScope(): string {
+    return this.options.storageScope ?? STORAGE_SCOPE;
   }
 
   /** Writes (overwrites) `blobName` with the JSON `body`. The name is deterministic, so retries replace it. */
@@ -86,7 +94,7 @@ export class SnapshotDelivery {
     try {
       // Asked for up front (cached by the credential) so token failures are told apart from Storage's,
       // and so a 403 can name the principal's object id in the fix commands.
-      const token = await caller.credential.getToken(STORAGE_SCOPE, warmUpTokenOptions(this.options.httpTimeoutMs));
+      const token = await caller.credential.getToken(this.storageScope, warmUpTokenOptions(this.options.httpTimeoutMs));
       objectId = token ? readObjectId(token.token) : undefined;
       const credential = pinTenant(caller.credential);
       const containerUrl = `${caller.target.blobServiceUrl}/${caller.target.container}`;

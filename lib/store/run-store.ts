@@ -11,7 +11,7 @@ export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', '
 export interface RunRecord {
   readonly runId: string;
   readonly customerId: string;
-  readonly trigger: 'schedule' | 'manual';
+  readonly trigger: 'schedule' | 'manual' | 'backfill';
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly status: RunStatus;

@@ -8,6 +8,7 @@ import { collectCustomer } from '../../lib/collect/collect-customer';
 import { handleCollectMessage } from '../../lib/collect/handle-collect-message';
 import { getCustomerAudit } from '../../lib/http/audit-handler';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
+import { recentWindow } from '../support/recent-window';
 import { recordingLogger, startTestApp, type TestApp } from '../support/start-test-app';
 
 let app: TestApp;
@@ -15,8 +16,7 @@ const message = (customerId: string, runId: string) => ({
   version: 1 as const,
   runId,
   customerId,
-  windowStart: '2026-11-22T08:00:00.000Z',
-  windowEnd: '2026-11-22T09:00:00.000Z',
+  ...recentWindow(),
   trigger: 'schedule' as const,
 });
 const invocation = () =>

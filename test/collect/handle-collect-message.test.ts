@@ -4,11 +4,12 @@ import { handleCollectMessage } from '../../lib/collect/handle-collect-message';
 import { MAX_DEQUEUE_COUNT, UNKNOWN_ERROR_ATTEMPTS } from '../../lib/collect/record-run-progress';
 import { isAppError } from '../../lib/errors/app-error';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
+import { recentWindow } from '../support/recent-window';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
 let app: TestApp;
 
-const windowOf = { windowStart: '2026-11-22T08:00:00.000Z', windowEnd: '2026-11-22T09:00:00.000Z' };
+const windowOf = recentWindow(3);
 const message = (customerId: string, runId: string) => ({
   version: 1,
   runId,
@@ -88,5 +89,25 @@ describe('handleCollectMessage: what an attempt outcome means', () => {
     } finally {
       app.env.sandbox.state.deleteApp(tenantId, clientId, true);
     }
+  });
+
+  it('drops a message whose window is not one schedule interval, or is still open, without touching any record', async () => {
+    const shifted = {
+      ...message('contoso', '20261122T0800Z-7a000005'),
+      windowStart: recentWindow(4).windowStart.replace(':00:00', ':30:00'),
+    };
+    const open = { ...message('contoso', '20261122T0800Z-7a000006'), ...recentWindow(-1) };
+    for (const bad of [shifted, open]) {
+      await handleCollectMessage(app.services, bad, context(1)); // returns: the host deletes it, no retry
+      expect(await app.services.runs.find(bad.runId, 'contoso')).toBeUndefined();
+    }
+  });
+
+  it("drops a message that reuses another run's id for a different window, leaving that run's record as it was", async () => {
+    const before = await app.services.runs.find('20261122T0800Z-7a000002', 'fabrikam');
+    expect(before?.status).toBe('failed');
+    const forged = { ...message('fabrikam', '20261122T0800Z-7a000002'), ...recentWindow(9) };
+    await handleCollectMessage(app.services, forged, context(1));
+    expect(await app.services.runs.find('20261122T0800Z-7a000002', 'fabrikam')).toEqual(before);
   });
 });

@@ -60,4 +60,39 @@ describe('loadConfig', () => {
     expect(SETTINGS.every((s) => s.description.length > 10)).toBe(true);
     expect(new Set(SETTINGS.map((s) => s.name)).size).toBe(SETTINGS.length);
   });
+
+  it('takes the retention, backfill budget and sovereign-cloud audiences from settings', () => {
+    expect(loadConfig(minimal)).toMatchObject({
+      metricsRetentionDays: 93,
+      backfillWindowsPerRun: 12,
+      storageScope: 'https://storage.azure.com/.default',
+      tokenExchangeScope: 'api://AzureADTokenExchange/.default',
+    });
+    const usGov = loadConfig({
+      ...minimal,
+      STORAGE_AUDIENCE: 'https://storage.azure.us/',
+      TOKEN_EXCHANGE_AUDIENCE: 'api://AzureADTokenExchangeUSGov',
+    });
+    expect(usGov).toMatchObject({
+      storageScope: 'https://storage.azure.us/.default',
+      tokenExchangeScope: 'api://AzureADTokenExchangeUSGov/.default',
+    });
+    expect(() => loadConfig({ ...minimal, TOKEN_EXCHANGE_AUDIENCE: 'not a uri' })).toThrow(/TOKEN_EXCHANGE_AUDIENCE/);
+  });
+
+  it('accepts a connection string with http endpoints on any loopback port, and refuses http to any other host', () => {
+    const azurite = (host: string) =>
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://${host}:41001/devstoreaccount1;` +
+      `QueueEndpoint=http://${host}:41002/devstoreaccount1;TableEndpoint=http://${host}:41003/devstoreaccount1;`;
+    expect(loadConfig({ ...minimal, AzureWebJobsStorage: azurite('127.0.0.1') }).storage).toMatchObject({
+      kind: 'connectionString',
+      insecureLoopback: true,
+    });
+    expect(loadConfig({ ...minimal, AzureWebJobsStorage: azurite('localhost') }).storage).toMatchObject({
+      insecureLoopback: true,
+    });
+    expect(() => loadConfig({ ...minimal, AzureWebJobsStorage: azurite('storage.example.com') })).toThrow(
+      /plain http to storage\.example\.com/,
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECT_QUEUE, METRICS_TABLE } from '../../lib/app/storage-names';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
 import { startLocalHost, type LocalHost } from '../../lib/local/host/start-local-host';
+import { recentWindow } from '../support/recent-window';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 import { ADMIN_OPERATOR } from '../support/operator-principals';
 
@@ -102,8 +103,7 @@ describe('a collection cycle through the registered functions', () => {
       version: 1,
       runId: 'duplicate-delivery-1',
       customerId: 'contoso',
-      windowStart: '2026-11-21T10:00:00.000Z',
-      windowEnd: '2026-11-21T11:00:00.000Z',
+      ...recentWindow(30),
     };
     const encoded = Buffer.from(JSON.stringify(message)).toString('base64');
     await queue.sendMessage(encoded);

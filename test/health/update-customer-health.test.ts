@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCollectMessage } from '../../lib/collect/handle-collect-message';
 import { HEALTH_CHANGED_EVENT, updateCustomerHealth } from '../../lib/health/update-customer-health';
 import { getHealth } from '../../lib/http/health-handler';
+import { recentWindow } from '../support/recent-window';
 import { startTestApp, recordingLogger, type TestApp } from '../support/start-test-app';
 
 let app: TestApp;
@@ -18,14 +19,13 @@ function context(): InvocationContext {
   });
 }
 
-/** Runs the queue worker for one customer, as the host would for a fresh hourly run. */
+/** Runs the queue worker for one customer, as the host would for hourly run `n` (its own window). */
 async function run(customerId: string, n: number): Promise<void> {
   const message = {
     version: 1,
     runId: `health-run-${n}`,
     customerId,
-    windowStart: '2026-11-22T08:00:00.000Z',
-    windowEnd: '2026-11-22T09:00:00.000Z',
+    ...recentWindow(200 - n),
     trigger: 'schedule',
   };
   await handleCollectMessage(app.services, message, context()).catch(() => undefined);
