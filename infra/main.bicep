@@ -143,6 +143,8 @@ module operatorAuth 'modules/operator-auth.bicep' = {
   params: {
     functionAppName: functionApp.outputs.name
     operatorAppClientId: operatorAppClientId
+    // The Fabric event push route authenticates with per-customer ingest keys (lib/http/fabric-handlers.ts).
+    ingestKeyPaths: ['/api/customers/*/fabric-events']
   }
 }
 

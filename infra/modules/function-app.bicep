@@ -68,6 +68,11 @@ var appSettings = {
   BACKFILL_WINDOWS_PER_RUN: string(backfillWindowsPerRun)
   STORAGE_AUDIENCE: storageAudience
   TOKEN_EXCHANGE_AUDIENCE: tokenExchangeAudience
+  POWER_BI_API_URL: 'https://api.powerbi.com'
+  POWER_BI_AUDIENCE: 'https://analysis.windows.net/powerbi/api'
+  FABRIC_API_URL: 'https://api.fabric.microsoft.com'
+  FABRIC_AUDIENCE: 'https://api.fabric.microsoft.com'
+  FABRIC_LOOKBACK_MINUTES: '30'
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

@@ -19,12 +19,17 @@ import { auditPolicyEntry } from '../audit/create-audit-policy';
 import { CustomerHealthStore } from '../health/customer-health-store';
 import { DiscoveryStore } from '../discovery/discovery-store';
 import { ResourceDiscovery } from '../discovery/resource-discovery';
+import { CapacityEventStore } from '../fabric/capacity-event-store';
+import { FabricCollector } from '../fabric/collect-fabric-capacities';
+import { FabricModelStore } from '../fabric/fabric-model-store';
+import { IngestKeyStore } from '../fabric/ingest-key-store';
 import {
   AUDIT_TABLE,
   CUSTOMER_HEALTH_TABLE,
   CUSTOMERS_TABLE,
   CUSTOMER_STATUS_TABLE,
   DISCOVERY_TABLE,
+  FABRIC_TABLE,
   METRICS_TABLE,
   OPERATOR_AUDIT_TABLE,
   RUNS_TABLE,
@@ -45,6 +50,10 @@ export interface Services extends CollectDependencies {
   readonly audit: AuditStore;
   /** Every admin action through the HTTP API (who, what, which customer, when, outcome). */
   readonly operatorAudit: OperatorAuditStore;
+  /** Pushed Fabric capacity events, per customer (read back by the collect run). */
+  readonly capacityEvents: CapacityEventStore;
+  /** Hashes of the per-customer ingest keys of the Fabric event push endpoint. */
+  readonly ingestKeys: IngestKeyStore;
   /** Creates tables and the snapshot container if missing; idempotent, runs once per process. */
   ensureStorage(): Promise<void>;
 }
@@ -79,6 +88,8 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   const auditTable = table(AUDIT_TABLE);
   const discoveryTable = table(DISCOVERY_TABLE);
   const operatorAuditTable = table(OPERATOR_AUDIT_TABLE);
+  const fabricTable = table(FABRIC_TABLE);
+  const capacityEvents = new CapacityEventStore(fabricTable);
   const secretClient = new SecretClient(config.keyVaultUrl, appIdentity, {
     // Outside *.vault.azure.net (sovereign clouds, the local sandbox) the challenge's resource differs.
     disableChallengeResourceVerification: !isPublicCloudVault(config.keyVaultUrl),
@@ -116,6 +127,17 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       cacheHours: config.discoveryCacheHours,
       now,
     }),
+    capacityEvents,
+    ingestKeys: new IngestKeyStore(fabricTable, now),
+    fabric: new FabricCollector({
+      endpoints: config.fabric,
+      models: new FabricModelStore(fabricTable),
+      events: capacityEvents,
+      lookbackMinutes: config.fabric.lookbackMinutes,
+      cacheHours: config.discoveryCacheHours,
+      additionalPolicies: [auditPolicyEntry()],
+      now,
+    }),
     settings: {
       authorityHost: config.authorityHost,
       armScope: config.armScope,
@@ -134,6 +156,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
         auditTable.createTable(),
         discoveryTable.createTable(),
         operatorAuditTable.createTable(),
+        fabricTable.createTable(),
         container.createIfNotExists(),
       ]).then(
         () => undefined,

@@ -13,6 +13,8 @@ export const AUDIT_TABLE = 'audit';
 export const DISCOVERY_TABLE = 'discovery';
 /** Every admin action through the HTTP API (who, what, which customer, when, outcome). */
 export const OPERATOR_AUDIT_TABLE = 'operatoraudit';
+/** Fabric: each customer's Capacity Metrics model (cache), pushed capacity events, ingest key hashes. */
+export const FABRIC_TABLE = 'fabric';
 export const SNAPSHOTS_CONTAINER = 'snapshots';
 /** The host storage connection (app setting prefix) every binding uses. */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';

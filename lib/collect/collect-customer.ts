@@ -22,6 +22,7 @@ import type { SnapshotStore } from '../store/snapshot-store';
 import type { TimeWindow } from './closed-window';
 import type { CollectMessage } from './collect-message';
 import type { DeliveryOutcome, SnapshotDelivery } from '../delivery/snapshot-delivery';
+import type { FabricCollector } from '../fabric/collect-fabric-capacities';
 
 export interface CollectDependencies {
   readonly registry: CustomerRegistry;
@@ -35,6 +36,8 @@ export interface CollectDependencies {
   readonly discovery: ResourceDiscovery;
   /** Copies snapshots into customers' own storage (customers with a delivery target). */
   readonly delivery: SnapshotDelivery;
+  /** CU utilization of Fabric capacities (customers with `fabric` settings): one more source per resource. */
+  readonly fabric: FabricCollector;
   readonly settings: {
     readonly authorityHost: string;
     readonly armScope: string;
@@ -158,7 +161,7 @@ export async function collectCustomer(
   const settled = await mapWithConcurrency(targets, deps.settings.customerConcurrency, (target) =>
     readResource(clients, target, window, deps, context, secret?.value),
   );
-  const reads: ResourceRead[] = settled.map((result, i) =>
+  const armReads: ResourceRead[] = settled.map((result, i) =>
     result.status === 'fulfilled'
       ? result.value
       : {
@@ -166,6 +169,9 @@ export async function collectCustomer(
           datapoints: [],
           diagnosis: diagnose(result.reason, 'arm'),
         },
+  );
+  const reads = await addFabricUtilization(armReads, customer, credential, window, deps, (error, ids) =>
+    diagnoseError(error, 'fabric', { ...context, ...ids }, [secret?.value]),
   );
   const datapoints = reads.flatMap((r) => r.datapoints);
   const outcomes = reads.map(toOutcome);
@@ -255,6 +261,41 @@ async function readResource(
   } catch (error) {
     return fail(error, 'metrics', read.state);
   }
+}
+
+/**
+ * Fabric capacities' CU series (Capacity Metrics model or pushed events) join the capacity's own read:
+ * same resource, more datapoints; a Fabric failure is that resource's diagnosis unless ARM already failed.
+ */
+async function addFabricUtilization(
+  reads: ResourceRead[],
+  customer: Customer,
+  credential: TokenCredential,
+  window: TimeWindow,
+  deps: CollectDependencies,
+  diagnoseFabric: (error: unknown, ids: DiagnosisContext) => Diagnosis,
+): Promise<ResourceRead[]> {
+  if (!customer.fabric) return reads;
+  const signal = AbortSignal.timeout(deps.settings.httpTimeoutMs * 4);
+  const ids = reads.filter((r) => !r.diagnosis).map((r) => r.target.resourceId);
+  const fabricReads = await deps.fabric.collect(customer, credential, ids, window, signal);
+  return reads.map((read) => {
+    const fabric = fabricReads.find((f) => f.resourceId === read.target.resourceId);
+    if (!fabric) return read;
+    return {
+      ...read,
+      datapoints: [...read.datapoints, ...fabric.datapoints],
+      ...(fabric.error !== undefined && !read.diagnosis
+        ? {
+            diagnosis: diagnoseFabric(fabric.error, {
+              ...fabric.ids,
+              scope: fabric.resourceId,
+              capacityName: fabric.resourceId.split('/').pop() as string,
+            }),
+          }
+        : {}),
+    };
+  });
 }
 
 function toOutcome(read: ResourceRead): ResourceOutcome {

@@ -48,6 +48,14 @@ export interface AppConfig {
   readonly storageScope: string;
   /** Scope of the MI token used as federated client assertion, e.g. `api://AzureADTokenExchange/.default`. */
   readonly tokenExchangeScope: string;
+  /** Power BI / Fabric REST endpoints and audiences (Fabric capacity utilization). */
+  readonly fabric: {
+    readonly powerBiUrl: string;
+    readonly powerBiAudience: string;
+    readonly fabricUrl: string;
+    readonly fabricAudience: string;
+    readonly lookbackMinutes: number;
+  };
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -106,6 +114,13 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const backfillWindowsPerRun = positiveInt('BACKFILL_WINDOWS_PER_RUN', 1000);
   const storageAudience = httpsUrl('STORAGE_AUDIENCE', value('STORAGE_AUDIENCE'));
   const tokenExchangeAudience = audienceUri('TOKEN_EXCHANGE_AUDIENCE', value('TOKEN_EXCHANGE_AUDIENCE'), problems);
+  const fabric = {
+    powerBiUrl: httpsUrl('POWER_BI_API_URL', value('POWER_BI_API_URL')),
+    powerBiAudience: httpsUrl('POWER_BI_AUDIENCE', value('POWER_BI_AUDIENCE')),
+    fabricUrl: httpsUrl('FABRIC_API_URL', value('FABRIC_API_URL')),
+    fabricAudience: httpsUrl('FABRIC_AUDIENCE', value('FABRIC_AUDIENCE')),
+    lookbackMinutes: positiveInt('FABRIC_LOOKBACK_MINUTES', 1440),
+  };
   const managedIdentityClientId = read('MANAGED_IDENTITY_CLIENT_ID');
   const appIdentity = read('APP_IDENTITY');
   if (appIdentity !== 'managedIdentity' && appIdentity !== 'azureCli') {
@@ -139,6 +154,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     backfillWindowsPerRun,
     storageScope: `${storageAudience}/.default`,
     tokenExchangeScope: `${tokenExchangeAudience}/.default`,
+    fabric,
   });
 }
 

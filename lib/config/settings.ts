@@ -172,6 +172,44 @@ export const SETTINGS = [
       'Audience of the managed identity token used as a federated client assertion (sovereign clouds: e.g. `api://AzureADTokenExchangeUSGov`, `api://AzureADTokenExchangeChina`).',
     setBy: 'infra',
   },
+  // ----- Fabric capacity utilization (lib/fabric) -----
+  {
+    name: 'POWER_BI_API_URL',
+    default: 'https://api.powerbi.com',
+    required: false,
+    description:
+      "Power BI REST endpoint: the Capacity Metrics app's model is read with `executeQueries` (Fabric pull path).",
+    setBy: 'infra',
+  },
+  {
+    name: 'POWER_BI_AUDIENCE',
+    default: 'https://analysis.windows.net/powerbi/api',
+    required: false,
+    description: 'Token audience for Power BI REST (`/.default` is appended), requested in the customer tenant.',
+    setBy: 'infra',
+  },
+  {
+    name: 'FABRIC_API_URL',
+    default: 'https://api.fabric.microsoft.com',
+    required: false,
+    description: 'Fabric REST endpoint: `GET /v1/capacities` maps ARM capacities to the ids the model uses.',
+    setBy: 'infra',
+  },
+  {
+    name: 'FABRIC_AUDIENCE',
+    default: 'https://api.fabric.microsoft.com',
+    required: false,
+    description: 'Token audience for Fabric REST (`/.default` is appended).',
+    setBy: 'infra',
+  },
+  {
+    name: 'FABRIC_LOOKBACK_MINUTES',
+    default: '30',
+    required: false,
+    description:
+      'Minutes of Fabric CU data re-read before each window: the Capacity Metrics model lags 10–15 minutes, so late timepoints land on the next run.',
+    setBy: 'infra',
+  },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -21,6 +21,8 @@ type CustomerEntity = {
   resourcesJson: string;
   /** The discovery settings as JSON; absent when the customer has none. */
   discoveryJson?: string;
+  /** The Fabric capacity utilization settings as JSON; absent when the customer has none. */
+  fabricJson?: string;
   /** Delivery to the customer's own storage (flat: table entities cannot nest); absent when not configured. */
   deliveryBlobServiceUrl?: string;
   deliveryContainer?: string;
@@ -98,6 +100,7 @@ function toEntity(customer: Customer): CustomerEntity {
     enabled: customer.enabled,
     resourcesJson: JSON.stringify(customer.resources),
     ...(customer.discovery ? { discoveryJson: JSON.stringify(customer.discovery) } : {}),
+    ...(customer.fabric ? { fabricJson: JSON.stringify(customer.fabric) } : {}),
     ...(customer.delivery
       ? { deliveryBlobServiceUrl: customer.delivery.blobServiceUrl, deliveryContainer: customer.delivery.container }
       : {}),
@@ -115,6 +118,7 @@ function fromEntity(entity: CustomerEntity): Customer {
     enabled: entity.enabled,
     resources: JSON.parse(entity.resourcesJson) as unknown,
     ...(entity.discoveryJson ? { discovery: JSON.parse(entity.discoveryJson) as unknown } : {}),
+    ...(entity.fabricJson ? { fabric: JSON.parse(entity.fabricJson) as unknown } : {}),
     ...(entity.deliveryBlobServiceUrl && entity.deliveryContainer
       ? { delivery: { blobServiceUrl: entity.deliveryBlobServiceUrl, container: entity.deliveryContainer } }
       : {}),

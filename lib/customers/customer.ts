@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fabricConfigSchema } from '../fabric/fabric-config';
 
 /** Azure Monitor accepts at most this many metric names in one per-resource call. */
 export const MAX_METRICS_PER_CALL = 20;
@@ -130,6 +131,8 @@ export const customerSchema = z.object({
   delivery: deliverySchema.optional(),
   /** Resources found through Azure Resource Graph, collected in addition to `resources`. */
   discovery: discoverySchema.optional(),
+  /** CU utilization of the customer's Fabric capacities (pull from the Capacity Metrics app, or push). */
+  fabric: fabricConfigSchema.optional(),
 });
 
 /** A customer as a caller sends it (defaults not yet applied). */

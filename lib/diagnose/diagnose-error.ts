@@ -114,6 +114,8 @@ interface ErrorFacts {
   readonly name?: string;
   /** The request URL of a RestError: tells the batch metrics API apart from ARM. */
   readonly url?: string;
+  /** An AppError's machine-readable extras (ids only, never secrets). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 function readErrorFacts(error: unknown): ErrorFacts {
@@ -123,6 +125,7 @@ function readErrorFacts(error: unknown): ErrorFacts {
     statusCode?: unknown;
     cause?: unknown;
     request?: { url?: unknown };
+    details?: unknown;
   };
   const causeCode = (record.cause as { code?: unknown } | undefined)?.code;
   const url = typeof record.request?.url === 'string' ? record.request.url : undefined;
@@ -133,6 +136,9 @@ function readErrorFacts(error: unknown): ErrorFacts {
     ...(code !== undefined ? { code } : {}),
     ...(typeof record.statusCode === 'number' ? { statusCode: record.statusCode } : {}),
     ...(url !== undefined ? { url } : {}),
+    ...(typeof record.details === 'object' && record.details !== null
+      ? { details: record.details as Readonly<Record<string, unknown>> }
+      : {}),
   };
 }
 
@@ -147,6 +153,10 @@ function classify(
   if (isTransientEntraFailure(facts.message)) {
     const entraCode = entraErrorCodeIn(facts.message);
     return { code: entraCode ? `AADSTS${entraCode}` : ENTRA_TRANSIENT_ENTRY, extra: {} };
+  }
+  if (stage === 'fabric') {
+    const fabric = classifyFabric(facts);
+    if (fabric) return fabric;
   }
 
   // Delivery to the customer's storage: Storage's own codes, checked before the generic ones (401/403/404).
@@ -223,4 +233,41 @@ function isNetworkFailure(facts: ErrorFacts): boolean {
 
 function isAppErrorFacts(facts: ErrorFacts): facts is ErrorFacts & { code: string } {
   return facts.name === 'AppError' && facts.code !== undefined;
+}
+
+/**
+ * Power BI / Fabric REST answers on the Fabric CU path. Power BI says only PowerBINotAuthorizedException;
+ * which call got it tells the causes apart: listing workspaces fails when service principals may not
+ * use the APIs at all, executeQueries when the Execute Queries setting is off or Build is missing.
+ */
+function classifyFabric(facts: ErrorFacts): { code: string; extra: DiagnosisContext } | undefined {
+  const ids = fabricIds(facts);
+  const url = facts.url ?? '';
+  if (facts.code === 'PrincipalTypeNotSupported') return { code: 'PowerBiServicePrincipalsDisabled', extra: ids };
+  if (facts.code === 'PowerBINotAuthorizedException') {
+    const dataset = /\/datasets\/([^/]+)\/executeQueries/i.exec(url)?.[1];
+    if (dataset) return { code: 'PowerBiExecuteQueriesRefused', extra: { ...ids, datasetId: dataset } };
+    return { code: 'PowerBiServicePrincipalsDisabled', extra: ids };
+  }
+  if (facts.code === 'PowerBIEntityNotFound' && /\/groups\//i.test(url)) {
+    const workspace = /\/groups\/([^/]+)/i.exec(url)?.[1];
+    return {
+      code: 'PowerBiWorkspaceAccessMissing',
+      extra: { ...ids, ...(workspace ? { workspaceId: workspace } : {}) },
+    };
+  }
+  if (isAppErrorFacts(facts)) return { code: facts.code, extra: ids };
+  return undefined;
+}
+
+function fabricIds(facts: ErrorFacts): DiagnosisContext {
+  const d = facts.details ?? {};
+  const text = (key: string) => (typeof d[key] === 'string' ? { [key]: d[key] } : {});
+  const resourceId = typeof d.resourceId === 'string' ? d.resourceId : undefined;
+  return {
+    ...text('workspaceId'),
+    ...text('datasetId'),
+    ...text('capacityId'),
+    ...(resourceId ? { capacityName: resourceId.split('/').pop() as string } : {}),
+  };
 }

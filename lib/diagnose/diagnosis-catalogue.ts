@@ -1,5 +1,7 @@
 /** Where in the chain a failure happened. */
-export type Stage = 'keyVault' | 'token' | 'arm' | 'metrics' | 'storage' | 'delivery' | 'config';
+export type Stage = 'keyVault' | 'token' | 'arm' | 'metrics' | 'storage' | 'delivery' | 'config' | 'fabric';
+
+import { FABRIC_CATALOGUE } from './fabric-catalogue-entries';
 
 /** Whose move it is to fix a failure. */
 export type Actor = 'customer' | 'provider' | 'nobody';
@@ -30,6 +32,11 @@ export interface DiagnosisContext {
   readonly storageAccountUrl?: string;
   /** The container in that account. */
   readonly container?: string;
+  /** Fabric: the Capacity Metrics app's workspace and dataset, and the capacity, when known. */
+  readonly workspaceId?: string;
+  readonly datasetId?: string;
+  readonly capacityId?: string;
+  readonly capacityName?: string;
 }
 
 export interface CatalogueEntry {
@@ -563,7 +570,7 @@ function federatedCredentialCommands(c: DiagnosisContext): { readonly powershell
   };
 }
 
-const BY_CODE = new Map(CATALOGUE.map((entry) => [entry.code, entry]));
+const BY_CODE = new Map([...CATALOGUE, ...FABRIC_CATALOGUE].map((entry) => [entry.code, entry]));
 
 /** The catalogue entry for a code, if the catalogue knows it. */
 export function findCatalogueEntry(code: string): CatalogueEntry | undefined {

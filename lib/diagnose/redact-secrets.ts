@@ -10,6 +10,8 @@ const JSON_SECRET_PAIRS = new RegExp(
   `"(${SECRET_KEYS}|value|secret|clientSecret)"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`,
   'gi',
 );
+// Fabric event push ingest keys (lib/fabric/ingest-key-store.ts): `ctcik_<16 hex>_<43 base64url>`.
+const INGEST_KEY = /\bctcik_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/g;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
 
 /**
@@ -25,6 +27,7 @@ export function redactSecrets(text: string, knownSecrets: readonly (string | und
   return result
     .replace(PRIVATE_KEY, REDACTED)
     .replace(JWT, REDACTED)
+    .replace(INGEST_KEY, REDACTED)
     .replace(SECRET_PAIRS, (_m, key: string) => `${key}=${REDACTED}`)
     .replace(JSON_SECRET_PAIRS, (_m, key: string) => `"${key}":"${REDACTED}"`);
 }

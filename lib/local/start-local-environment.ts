@@ -45,6 +45,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     MANAGED_IDENTITY_CLIENT_ID: sandbox.managedIdentity.clientId,
     AUTHORITY_HOST: sandbox.urls.authorityHost,
     ARM_ENDPOINT: sandbox.urls.arm,
+    POWER_BI_API_URL: sandbox.urls.powerBi,
+    FABRIC_API_URL: sandbox.urls.fabric,
     // What App Service sets for a managed identity; the identity SDK reads them itself.
     IDENTITY_ENDPOINT: sandbox.urls.identityEndpoint,
     IDENTITY_HEADER: sandbox.identityHeader,

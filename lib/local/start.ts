@@ -8,6 +8,8 @@ import { OPERATOR_APP_ROLES, type OperatorRole } from '../auth/operator-principa
 import { startLocalHost, type DevelopmentPrincipal } from './host/start-local-host';
 import type { HostLogLevel } from './host/start-queue-listener';
 import { startLocalEnvironment, type LocalEnvironment } from './start-local-environment';
+import { buildDemoScenario } from './demo/build-demo-scenario';
+import { pushDemoCapacityEvents } from './demo/push-demo-capacity-events';
 
 const HELP = `Usage: npm start [-- options]
 
@@ -62,7 +64,7 @@ async function main(): Promise<number> {
     progress(`Using settings from ${values.settings} (no local cloud started)`);
   } else {
     progress('Starting Azurite and the sandbox cloud…');
-    environment = await startLocalEnvironment();
+    environment = await startLocalEnvironment({ scenario: buildDemoScenario(new Date(), { fabric: true }) });
     appSettings = { ...environment.appSettings };
     progress(
       `Azurite and sandbox ready in ${seconds(started)} (Key Vault ${environment.sandbox.urls.keyVault}, ARM ${environment.sandbox.urls.arm})`,
@@ -98,6 +100,12 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void shutdown().then(() => process.exit(130)));
   process.once('SIGTERM', () => void shutdown().then(() => process.exit(143)));
 
+  if (environment) {
+    const pushed = await pushDemoCapacityEvents(services, host.httpUrl, new Date());
+    progress(
+      `woodgrove pushed ${pushed.received} Fabric capacity events (${pushed.accepted} stored, ${pushed.duplicates} duplicates dropped)`,
+    );
+  }
   const cycleStart = new Date().toISOString();
   progress('Running one collection cycle now…');
   await host.runTimer('collect-schedule');

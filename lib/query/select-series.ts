@@ -1,5 +1,6 @@
 import type { Customer } from '../customers/customer';
 import { AppError } from '../errors/app-error';
+import { FABRIC_METRICS, isFabricCapacity } from '../fabric/fabric-metrics';
 
 export interface SeriesSelector {
   /** Full ARM resource IDs or resource names (the ID's last segment); none: every configured resource. */
@@ -44,9 +45,9 @@ export function selectSeries(customer: Customer, selector: SeriesSelector): Sele
     (r) => resources.length === 0 || resources.some((wanted) => matchesResource(r.resourceId, wanted)),
   );
   const selected = targets.flatMap((t) =>
-    t.metrics
-      .filter((m) => metrics.length === 0 || metrics.includes(m.toLowerCase()))
-      .map((metric) => ({ resourceId: t.resourceId, metric, interval: t.interval })),
+    seriesOf(customer, t)
+      .filter((s) => metrics.length === 0 || metrics.includes(s.metric.toLowerCase()))
+      .map((s) => ({ resourceId: t.resourceId, ...s })),
   );
   for (const metric of selector.metrics ?? []) {
     if (!selected.some((s) => s.metric.toLowerCase() === metric.toLowerCase())) {
@@ -58,6 +59,13 @@ export function selectSeries(customer: Customer, selector: SeriesSelector): Sele
     }
   }
   return selected;
+}
+
+/** A resource's series: its Azure Monitor metrics, plus CU utilization for a Fabric capacity of a customer with `fabric` set. */
+function seriesOf(customer: Customer, target: Customer['resources'][number]): { metric: string; interval: string }[] {
+  const own = target.metrics.map((metric) => ({ metric, interval: target.interval }));
+  if (!customer.fabric || !isFabricCapacity(target.resourceId)) return own;
+  return [...own, ...FABRIC_METRICS.map((metric) => ({ metric, interval: customer.fabric?.interval ?? 'PT5M' }))];
 }
 
 function matchesResource(resourceId: string, wanted: string): boolean {

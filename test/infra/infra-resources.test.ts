@@ -34,6 +34,7 @@ describe('infra resources', () => {
       'customers',
       'customerstatus',
       'discovery',
+      'fabric',
       'metrics',
       'operatoraudit',
       'runs',

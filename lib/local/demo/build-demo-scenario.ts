@@ -3,6 +3,7 @@ import { defaultSecretName, type CustomerInput } from '../../customers/customer'
 import type { SandboxResourceSeed, SandboxSeed } from '../sandbox/sandbox-seed';
 import { addAuthModeDemo } from './build-auth-mode-demo';
 import { addDeliveryDemo } from './add-delivery-demo';
+import { addFabricDemo } from './add-fabric-demo';
 
 export interface DemoScenario {
   readonly seed: SandboxSeed;
@@ -10,6 +11,16 @@ export interface DemoScenario {
 }
 
 const DAY_MS = 86_400_000;
+
+export interface DemoOptions {
+  /**
+   * Adds the Fabric CU demo (contoso pulls from the Capacity Metrics app, woodgrove pushes events,
+   * alpineski is blocked by a tenant setting). `npm start` turns it on; the base scenario that most
+   * tests share leaves it off, so their per-customer numbers do not depend on the wall clock (the
+   * Capacity Metrics model lags 12 minutes behind now).
+   */
+  readonly fabric?: boolean;
+}
 
 /** Fixed ids so demo output (tables, blobs, logs) is stable from run to run. */
 export const DEMO_IDS = {
@@ -53,7 +64,7 @@ export const DEMO_IDS = {
  * Secret values are random per call so they can never be copied from docs or logs; read them
  * from `seed.vaultSecrets` or `seed.apps` when a test needs them.
  */
-export function buildDemoScenario(now: Date = new Date()): DemoScenario {
+export function buildDemoScenario(now: Date = new Date(), options: DemoOptions = {}): DemoScenario {
   const { contoso, fabrikam, northwind } = DEMO_IDS;
   const vaultResourceId = `/subscriptions/${DEMO_IDS.providerSubscriptionId}/resourceGroups/rg-collector/providers/Microsoft.KeyVault/vaults/kv-collector`;
   const secrets = { contoso: newSecretValue(), fabrikam: newSecretValue(), northwind: newSecretValue() };
@@ -232,7 +243,8 @@ export function buildDemoScenario(now: Date = new Date()): DemoScenario {
   ];
   // adatum, litware, wingtip: one healthy customer per other auth mode (federated, Lighthouse, certificate).
   // contoso also delivers each snapshot to its own storage account.
-  return addDeliveryDemo(addAuthModeDemo({ seed, customers }, now));
+  const scenario = addDeliveryDemo(addAuthModeDemo({ seed, customers }, now));
+  return options.fabric ? addFabricDemo(scenario, now) : scenario;
 }
 
 function app(ids: { tenantId: string; clientId: string; objectId: string }, displayName: string) {

@@ -18,6 +18,10 @@ export interface SandboxUrls {
   readonly identityEndpoint: string;
   /** Blob Storage front for the sandbox's storage accounts, path style: `{storage}/{account}` is an account's blob endpoint. */
   readonly storage: string;
+  /** Power BI REST (stands in for `https://api.powerbi.com`). */
+  readonly powerBi: string;
+  /** Fabric REST (stands in for `https://api.fabric.microsoft.com`). */
+  readonly fabric: string;
 }
 
 /** What every request handler needs. Filled in once all listeners have their ports. */

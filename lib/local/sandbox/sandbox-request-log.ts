@@ -1,5 +1,5 @@
 /** Which of the sandbox's listeners served a request. */
-export type SandboxService = 'entra' | 'identity' | 'vault' | 'arm' | 'metrics' | 'storage';
+export type SandboxService = 'entra' | 'identity' | 'vault' | 'arm' | 'metrics' | 'storage' | 'powerbi' | 'fabric';
 
 export interface SandboxRequestEntry {
   readonly service: SandboxService;

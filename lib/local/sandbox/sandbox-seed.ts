@@ -1,3 +1,4 @@
+import type { SandboxPowerBiSeed } from './power-bi/sandbox-power-bi';
 /**
  * The data a sandbox cloud starts with. Every list is optional; the sandbox fills in a home
  * tenant, a managed identity and a vault when they are missing. All ids are plain strings so a
@@ -19,6 +20,8 @@ export interface SandboxSeed {
   readonly delegations?: readonly SandboxDelegationSeed[];
   /** Blob containers in storage accounts (the accounts themselves are `resources`). */
   readonly storageContainers?: readonly SandboxStorageContainerSeed[];
+  /** Power BI / Fabric: tenant settings, workspaces with the Capacity Metrics model, Fabric capacities. */
+  readonly powerBi?: SandboxPowerBiSeed;
 }
 
 /** A blob container in a storage account of the sandbox's storage front. */

@@ -15,6 +15,7 @@ import type {
 import type { SandboxService } from './sandbox-request-log';
 import { ARM_READ_LIMITS, QuotaWindows, RESOURCE_GRAPH_LIMITS, TokenBuckets } from './sandbox-throttle';
 import { SandboxBlobStore } from './sandbox-blob-store';
+import { SandboxPowerBi } from './power-bi/sandbox-power-bi';
 
 export interface SandboxTenant {
   readonly tenantId: string;
@@ -159,6 +160,8 @@ export class SandboxState {
   readonly resourceGraphQuota = new QuotaWindows(RESOURCE_GRAPH_LIMITS);
   /** Added before every answer from a cloud service (Entra, Key Vault, ARM, metrics, storage): the network. */
   latencyMs = 0;
+  /** Power BI and Fabric REST: tenant settings, workspaces, the Capacity Metrics model, capacities. */
+  readonly powerBi: SandboxPowerBi;
 
   readonly #tenants = new Map<string, SandboxTenant>();
   readonly #subscriptions = new Map<string, SandboxSubscription>();
@@ -172,6 +175,7 @@ export class SandboxState {
 
   constructor(seed: SandboxSeed = {}, now: () => Date = () => new Date()) {
     this.now = now;
+    this.powerBi = new SandboxPowerBi(seed.powerBi);
     this.homeTenantId = seed.homeTenantId ?? DEFAULT_HOME_TENANT;
     this.managedIdentity = seed.managedIdentity ?? DEFAULT_MANAGED_IDENTITY;
     this.vaultResourceId =

@@ -11,6 +11,7 @@ import { handleMetricsBatchRequest } from './handle-metrics-batch-request';
 import { handleIdentityRequest } from './handle-identity-request';
 import { handleStorageRequest, sendStorageError } from './handle-storage-request';
 import { handleVaultRequest } from './handle-vault-request';
+import { handleFabricRequest, handlePowerBiRequest } from './power-bi/handle-power-bi-request';
 import type { SandboxContext, SandboxUrls } from './sandbox-context';
 import { SandboxRequestLog, type SandboxService } from './sandbox-request-log';
 import type { SandboxSeed } from './sandbox-seed';
@@ -68,6 +69,8 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
     metrics: '',
     identityEndpoint: '',
     storage: '',
+    powerBi: '',
+    fabric: '',
   };
   const context: SandboxContext = { state, signer, urls, identityHeader };
   const tls = { cert: options.certificate.certPem, key: options.certificate.keyPem };
@@ -103,6 +106,10 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
     urls.identityEndpoint = `${identityBase}${IDENTITY_PATH}`;
     urls.storage = await listen('storage', true, (req, res, path, query) =>
       handleStorageRequest(context, req, res, path, query),
+    );
+    urls.powerBi = await listen('powerbi', true, (req, res, path) => handlePowerBiRequest(context, req, res, path));
+    urls.fabric = await listen('fabric', true, (req, res, path, query) =>
+      handleFabricRequest(context, req, res, path, query),
     );
   } catch (error) {
     await closeServers(servers);

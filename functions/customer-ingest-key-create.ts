@@ -1,0 +1,11 @@
+import { getServices } from '../lib/app/services';
+import { createIngestKey } from '../lib/http/fabric-handlers';
+import { registerRoute } from '../lib/http/register-route';
+
+/** `POST /api/customers/{id}/ingest-keys`: create (or, with `replaces`, rotate) a Fabric ingest key, shown once. */
+registerRoute('customer-ingest-key-create', {
+  methods: ['POST'],
+  route: 'customers/{id}/ingest-keys',
+  access: 'admin',
+  handler: (request) => createIngestKey(getServices(), request),
+});
