@@ -118,7 +118,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       storageScope: config.storageScope,
     }),
     statuses: new CustomerStatusStore(statusTable),
-    runs: new RunStore(runsTable),
+    runs: new RunStore(runsTable, now),
     health: new CustomerHealthStore(healthTable),
     audit: new AuditStore(auditTable),
     operatorAudit: new OperatorAuditStore(operatorAuditTable),

@@ -106,6 +106,8 @@ export async function collectCustomer(
       errorCode: diagnosis.code,
       errorMessage: diagnosis.cause,
       errorFix: diagnosis.fix,
+      errorClass: diagnosis.failureClass,
+      errorActor: diagnosis.who,
       datapointsWritten: written,
       resources,
     });

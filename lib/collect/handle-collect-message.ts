@@ -8,7 +8,7 @@ import { AppError } from '../errors/app-error';
 import { collectCustomer, type CollectResult } from './collect-customer';
 import { checkCollectMessage, checkRunOwnership } from './check-collect-message';
 import { parseCollectMessage, type CollectMessage } from './collect-message';
-import { recordRunProgress, UNKNOWN_ERROR_ATTEMPTS } from './record-run-progress';
+import { MAX_DEQUEUE_COUNT, recordRunProgress, UNKNOWN_ERROR_ATTEMPTS } from './record-run-progress';
 import { describeError } from '../logging/describe-error';
 
 /**
@@ -62,13 +62,13 @@ export async function handleCollectMessage(
     );
   } catch (error) {
     await progress.threw(error);
-    await updateCustomerHealthSafely(services, message.customerId, log);
+    // A retried attempt is not the window's outcome: health and its change events wait for the last one.
+    if (dequeueCount >= MAX_DEQUEUE_COUNT) await updateCustomerHealthSafely(services, message.customerId, log);
     throw error;
   }
   if (shouldRetryUnknown(result, dequeueCount)) {
     const retry = unknownErrorRetry(result, dequeueCount);
     await progress.threw(retry);
-    await updateCustomerHealthSafely(services, message.customerId, log);
     throw retry;
   }
   await progress.finished(result);

@@ -55,7 +55,7 @@ export interface DashboardCustomer {
   readonly displayName: string;
   readonly enabled: boolean;
   readonly authMode: string;
-  /** healthy | degraded | failing | stale | unknown | disabled. */
+  /** healthy | actionRequired | degraded | failing | stale | unknown | disabled. */
   readonly health: string;
   readonly healthReason: string;
   readonly lastSuccessAt?: string;

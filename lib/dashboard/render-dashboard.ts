@@ -7,6 +7,7 @@ export const DASHBOARD_REFRESH_SECONDS = 60;
 
 const HEALTH_LABEL: Record<string, string> = {
   healthy: 'Healthy',
+  actionRequired: 'Action required',
   degraded: 'Degraded',
   failing: 'Failing',
   stale: 'Stale',
@@ -150,11 +151,11 @@ h1{margin:0;font-size:20px}
 .meta{margin:4px 0 0;color:#444c56}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:16px;padding:16px 20px}
 .tile{background:#fff;border:1px solid #d0d7de;border-left:6px solid #8c959f;border-radius:8px;padding:12px 14px;min-width:0}
-.tile.h-healthy{border-left-color:#1a7f37}.tile.lr-failed{border-left-color:#bc4c00}.tile.h-degraded,.tile.h-stale{border-left-color:#9a6700}.tile.h-failing{border-left-color:#cf222e}
+.tile.h-healthy{border-left-color:#1a7f37}.tile.lr-failed{border-left-color:#bc4c00}.tile.h-degraded,.tile.h-stale{border-left-color:#9a6700}.tile.h-failing,.tile.h-actionRequired{border-left-color:#cf222e}
 .head{display:flex;justify-content:space-between;align-items:flex-start;gap:8px}
 h2{margin:0;font-size:16px}.id{font-weight:400;color:#57606a;font-size:13px}
 .badges{text-align:right}.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#eaeef2;color:#24292f;white-space:nowrap}
-.badge.h-healthy{background:#dafbe1;color:#0f5323}.badge.h-degraded,.badge.h-stale{background:#fff8c5;color:#6b4a00}.badge.h-failing{background:#ffebe9;color:#a40e26}
+.badge.h-healthy{background:#dafbe1;color:#0f5323}.badge.h-degraded,.badge.h-stale{background:#fff8c5;color:#6b4a00}.badge.h-failing,.badge.h-actionRequired{background:#ffebe9;color:#a40e26}
 .facts{display:flex;flex-wrap:wrap;gap:4px 20px;margin:8px 0}.facts div{min-width:0}dt{font-size:12px;color:#57606a}dd{margin:0}
 .ok{color:#0f5323}.warn{color:#6b4a00;font-weight:600}.crit{color:#a40e26;font-weight:700}
 .reason{margin:4px 0;color:#444c56}

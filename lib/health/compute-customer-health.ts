@@ -1,13 +1,13 @@
 import type { CustomerStatus } from '../store/customer-status-store';
 
 /** A customer's collection health, derived from its recent runs. */
-export type HealthState = 'healthy' | 'degraded' | 'failing' | 'stale' | 'unknown';
+export type HealthState = 'healthy' | 'actionRequired' | 'degraded' | 'failing' | 'stale' | 'unknown';
 /** How close the customer's Key Vault secret is to expiring. */
 export type SecretExpiryLevel = 'ok' | 'warning' | 'critical' | 'none';
 
-/** Consecutive failed runs after which a customer is degraded. */
-export const DEGRADED_AFTER_FAILURES = 3;
-/** Consecutive failed runs after which a customer is failing. */
+/** Consecutive failed windows after which a customer is degraded: any failed window is missing data. */
+export const DEGRADED_AFTER_FAILURES = 1;
+/** Consecutive failed windows after which a customer is failing. */
 export const FAILING_AFTER_FAILURES = 5;
 /** Schedule intervals without a success after which a customer is stale. */
 export const STALE_AFTER_INTERVALS = 2;
@@ -31,7 +31,9 @@ export interface HealthInput {
 
 export interface CustomerHealth {
   readonly state: HealthState;
-  /** Why, in a few words, e.g. `5 consecutive failed runs: AADSTS7000222`. */
+  /** Who must act, when someone must: `customer` (credentials, roles in their tenant) or `provider`. */
+  readonly mustAct?: 'customer' | 'provider';
+  /** Why, in a few words, e.g. `customer must act: 1 consecutive failed window: AADSTS7000222`. */
   readonly reason: string;
   /** The error code behind a degraded/failing state, or the expiry code. */
   readonly code?: string;
@@ -44,10 +46,13 @@ export interface CustomerHealth {
 }
 
 /**
- * The health state machine: healthy → degraded after 3 consecutive failed runs → failing after 5,
- * back to healthy on a success; stale when no run succeeded for 2 schedule intervals (the timer or
- * the worker stopped, or every run since was lost). Secret expiry is a second dimension: warning at
- * ≤30 days, critical at ≤7 (and once expired), and a secret without an expiry date is a warning.
+ * The health state machine, one state that never contradicts the last run: `actionRequired` at once when
+ * the last window failed permanently (expired, invalid or deleted secret, disabled or missing app, wrong
+ * tenant, federated mismatch, missing role: retrying cannot fix it, someone must act); otherwise degraded
+ * from the first failed window, failing after 5 in a row, back to healthy on a success; stale when no run
+ * succeeded for 2 schedule intervals (the timer or the worker stopped, or every run since was lost).
+ * Streaks count windows, not attempts. Secret expiry is a second dimension: warning at ≤30 days,
+ * critical at ≤7 (and once expired), and a secret without an expiry date is a warning.
  */
 export function computeCustomerHealth(input: HealthInput): CustomerHealth {
   const expiry = secretExpiry(input.secretExpiresOn, input.now);
@@ -61,8 +66,12 @@ export function computeCustomerHealth(input: HealthInput): CustomerHealth {
     ...expiry,
   };
   const failures = status.consecutiveFailures;
-  const failure = `${failures} consecutive failed run${failures === 1 ? '' : 's'}: ${status.errorCode ?? 'unknown error'}`;
+  const failure = `${failures} consecutive failed window${failures === 1 ? '' : 's'}: ${status.errorCode ?? 'unknown error'}`;
   const code = status.errorCode ? { code: status.errorCode } : {};
+  if (status.outcome === 'failed' && status.errorClass === 'permanent') {
+    const mustAct = status.errorActor === 'customer' ? 'customer' : 'provider';
+    return { state: 'actionRequired', mustAct, reason: `${mustAct} must act: ${failure}`, ...code, ...base };
+  }
   if (failures >= FAILING_AFTER_FAILURES) return { state: 'failing', reason: failure, ...code, ...base };
   if (failures >= DEGRADED_AFTER_FAILURES) return { state: 'degraded', reason: failure, ...code, ...base };
 
@@ -79,7 +88,6 @@ export function computeCustomerHealth(input: HealthInput): CustomerHealth {
       ...base,
     };
   }
-  if (failures > 0) return { state: 'healthy', reason: failure, ...code, ...base };
   if (expiry.secretExpiry !== 'ok') {
     const expiryCode = expiry.secretExpiry === 'none' ? 'SecretWithoutExpiry' : 'SecretExpiring';
     return { state: 'healthy', reason: expiryReason(expiry), code: expiryCode, ...base };

@@ -18,6 +18,7 @@ type HealthEntity = {
   state: string;
   reason: string;
   code?: string;
+  mustAct?: string;
   consecutiveFailures: number;
   lastSuccessAt?: string;
   secretExpiry: string;
@@ -64,6 +65,7 @@ function fromEntity(e: HealthEntity): StoredHealth {
     state: e.state as HealthState,
     reason: e.reason,
     ...optional('code'),
+    ...(e.mustAct === 'customer' || e.mustAct === 'provider' ? { mustAct: e.mustAct } : {}),
     consecutiveFailures: Number(e.consecutiveFailures),
     ...optional('lastSuccessAt'),
     secretExpiry: e.secretExpiry as SecretExpiryLevel,

@@ -89,6 +89,7 @@ function summarizeRunStatus(parts: readonly RunRecord[]): RunRecord['status'] {
   const active = parts.find((p) => ACTIVE_RUN_STATUSES.includes(p.status));
   if (active) return parts.some((p) => p.status === 'running' || p.status === 'retrying') ? 'running' : 'queued';
   if (parts.some((p) => p.status === 'failed')) return 'failed';
+  if (parts.some((p) => p.status === 'abandoned')) return 'abandoned';
   if (parts.every((p) => p.status === 'skipped')) return 'skipped';
   return 'succeeded';
 }

@@ -28,6 +28,10 @@ export interface CustomerStatus {
   readonly errorMessage?: string;
   /** Plain-language fix for the error, when the catalogue knows one. */
   readonly errorFix?: string;
+  /** `transient`, `permanent` or `unknown` (see FailureClass): a permanent failure needs someone to act. */
+  readonly errorClass?: string;
+  /** Who must act on the error: `customer`, `provider` or `nobody`. */
+  readonly errorActor?: string;
   readonly datapointsWritten: number;
   readonly consecutiveFailures: number;
   readonly resources: readonly ResourceOutcome[];
@@ -52,6 +56,8 @@ type StatusEntity = {
   errorCode?: string;
   errorMessage?: string;
   errorFix?: string;
+  errorClass?: string;
+  errorActor?: string;
   deliveredTo?: string;
   datapointsWritten: number;
   consecutiveFailures: number;
@@ -64,14 +70,16 @@ export class CustomerStatusStore {
 
   /**
    * Records the outcome of an attempt. Success resets the failure streak and sets lastSuccessAt;
-   * a failure extends the streak. Retries of one run count once: the streak grows only when the
-   * run id changes, so five host retries of one message do not look like five failed hours.
+   * a failure extends the streak. The streak counts windows, not attempts: it grows only when the
+   * window changes, so five host retries of one message, or a manual run of the same hour, do not
+   * look like five failed hours.
    */
   async record(update: CustomerStatusUpdate): Promise<CustomerStatus> {
     const previous = await this.find(update.customerId);
-    const sameRun = previous?.lastRunId === update.lastRunId;
+    const sameWindow =
+      previous?.lastWindowStart === update.lastWindowStart && previous.lastWindowEnd === update.lastWindowEnd;
     const priorStreak = previous
-      ? previous.consecutiveFailures - (sameRun && previous.outcome === 'failed' ? 1 : 0)
+      ? previous.consecutiveFailures - (sameWindow && previous.outcome === 'failed' ? 1 : 0)
       : 0;
     const status: CustomerStatus = {
       ...update,
@@ -124,6 +132,8 @@ function fromEntity(entity: StatusEntity): CustomerStatus {
     ...optional('errorCode'),
     ...optional('errorMessage'),
     ...optional('errorFix'),
+    ...optional('errorClass'),
+    ...optional('errorActor'),
     ...optional('deliveredTo'),
     datapointsWritten: Number(entity.datapointsWritten),
     consecutiveFailures: Number(entity.consecutiveFailures),

@@ -1,8 +1,12 @@
 import { odata, RestError, type TableClient } from '@azure/data-tables';
 import { findEntity } from './table-entity';
 
-/** Life of one customer's part of a run: queued (on-demand only) → running → succeeded | failed | skipped. */
-export const RUN_STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
+/**
+ * Life of one customer's part of a run: queued (on-demand only) → running → succeeded | failed | skipped.
+ * `abandoned` is never stored: it is how a record reads that still says `running` long after any attempt
+ * could have (the worker was killed mid-way on its last attempt, so nothing will finish it).
+ */
+export const RUN_STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'abandoned'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** A run in one of these may still do work: a second request for its window joins it. */
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'retrying'];
@@ -34,6 +38,12 @@ type RunEntity = Omit<RunRecord, 'runId' | 'customerId'> & {
 };
 type WindowClaimEntity = { partitionKey: string; rowKey: string; runId: string };
 
+/**
+ * A `running` record not updated for this long is abandoned: host.json's functionTimeout (10 min) stops
+ * any attempt before, and the next attempt would have rewritten it (test/infra checks the relation).
+ */
+export const ABANDONED_AFTER_MS = 15 * 60_000;
+
 /** Largest JS timestamp we invert for newest-first keys (year 2286). */
 const MAX_MS = 9_999_999_999_999;
 
@@ -44,7 +54,11 @@ const MAX_MS = 9_999_999_999_999;
  * A third partition kind, `window~{id}`, holds which run owns an on-demand window (deduplication).
  */
 export class RunStore {
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    /** Clock that decides when a running record reads as abandoned. */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Creates or merges the run's record (both rows). Later fields win; absent fields are kept. */
   async record(run: Partial<RunRecord> & Pick<RunRecord, 'runId' | 'customerId' | 'windowStart'>): Promise<void> {
@@ -64,14 +78,14 @@ export class RunStore {
     const filter = odata`PartitionKey eq ${runPartition(runId)}`;
     const runs: RunRecord[] = [];
     for await (const entity of this.table.listEntities<RunEntity>({ queryOptions: { filter } }))
-      runs.push(fromEntity(entity));
+      runs.push(this.read(entity));
     return runs;
   }
 
   /** One customer's record of one run, or undefined. */
   async find(runId: string, customerId: string): Promise<RunRecord | undefined> {
     const entity = await findEntity<RunEntity>(this.table, runPartition(runId), customerId);
-    return entity && fromEntity(entity);
+    return entity && this.read(entity);
   }
 
   /** A customer's most recent runs, newest window first. */
@@ -79,10 +93,14 @@ export class RunStore {
     const filter = odata`PartitionKey eq ${customerPartition(customerId)}`;
     const runs: RunRecord[] = [];
     for await (const entity of this.table.listEntities<RunEntity>({ queryOptions: { filter } })) {
-      runs.push(fromEntity(entity));
+      runs.push(this.read(entity));
       if (runs.length >= limit) break;
     }
     return runs;
+  }
+
+  private read(entity: RunEntity): RunRecord {
+    return withAbandonment(fromEntity(entity), this.now());
   }
 
   /**
@@ -114,6 +132,12 @@ export class RunStore {
     }
     throw new Error(`Could not claim the window ${windowStart} of ${customerId}: too much contention`);
   }
+}
+
+/** A record as readers see it: `running` turns `abandoned` once no attempt can still be working on it. */
+export function withAbandonment(run: RunRecord, now: Date): RunRecord {
+  if (run.status !== 'running' || now.getTime() - Date.parse(run.updatedAt) <= ABANDONED_AFTER_MS) return run;
+  return { ...run, status: 'abandoned' };
 }
 
 function runPartition(runId: string): string {

@@ -137,12 +137,19 @@ describe('collectCustomer', () => {
     }
   });
 
-  it('counts one failed run once, however often the host retries its message', async () => {
+  it('counts one failed window once, however often the host retries its message or an operator re-runs it', async () => {
     await collectCustomer(message('fabrikam', '20261122T0800Z-dddddddd'), app.services, recordingLogger());
     const streak = (await app.services.statuses.find('fabrikam'))?.consecutiveFailures ?? 0;
     await collectCustomer(message('fabrikam', '20261122T0800Z-dddddddd'), app.services, recordingLogger());
     expect((await app.services.statuses.find('fabrikam'))?.consecutiveFailures).toBe(streak);
     await collectCustomer(message('fabrikam', '20261122T0800Z-eeeeeeee'), app.services, recordingLogger());
+    expect((await app.services.statuses.find('fabrikam'))?.consecutiveFailures).toBe(streak);
+    const nextHour = { windowStart: '2026-11-22T09:00:00.000Z', windowEnd: '2026-11-22T10:00:00.000Z' };
+    await collectCustomer(
+      { ...message('fabrikam', '20261122T0900Z-ffffffff'), ...nextHour },
+      app.services,
+      recordingLogger(),
+    );
     expect((await app.services.statuses.find('fabrikam'))?.consecutiveFailures).toBe(streak + 1);
   });
 

@@ -15,7 +15,7 @@ function status(consecutiveFailures: number, overrides: Partial<CustomerStatus> 
     lastAttemptAt: '2026-11-22T10:00:30Z',
     lastSuccessAt: '2026-11-22T10:00:30Z',
     outcome: consecutiveFailures > 0 ? 'failed' : 'ok',
-    ...(consecutiveFailures > 0 ? { errorCode: 'AADSTS7000222' } : {}),
+    ...(consecutiveFailures > 0 ? { errorCode: 'Throttled', errorClass: 'transient', errorActor: 'nobody' } : {}),
     datapointsWritten: 0,
     consecutiveFailures,
     resources: [],
@@ -31,16 +31,47 @@ const health = (s: CustomerStatus | undefined, secretExpiresOn?: Date | null) =>
   });
 
 describe('computeCustomerHealth', () => {
-  it('walks healthy → degraded at 3 failures → failing at 5, and back to healthy on success', () => {
+  it('walks healthy → degraded at the first failed window → failing at 5, and back to healthy on success', () => {
     const states = [0, 1, 2, 3, 4, 5, 6, 0].map((n) => health(status(n)).state);
-    expect(states).toEqual(['healthy', 'healthy', 'healthy', 'degraded', 'degraded', 'failing', 'failing', 'healthy']);
+    expect(states).toEqual([
+      'healthy',
+      'degraded',
+      'degraded',
+      'degraded',
+      'degraded',
+      'failing',
+      'failing',
+      'healthy',
+    ]);
   });
 
   it('names the failure streak and its code as the reason', () => {
     expect(health(status(5))).toMatchObject({
-      reason: '5 consecutive failed runs: AADSTS7000222',
-      code: 'AADSTS7000222',
+      reason: '5 consecutive failed windows: Throttled',
+      code: 'Throttled',
     });
+  });
+
+  it('says the customer must act at once on a permanent credential failure, whatever the streak', () => {
+    const expired = { errorCode: 'AADSTS7000222', errorClass: 'permanent', errorActor: 'customer' };
+    for (const n of [1, 2, 6]) {
+      expect(health(status(n, expired))).toMatchObject({
+        state: 'actionRequired',
+        mustAct: 'customer',
+        code: 'AADSTS7000222',
+        reason: `customer must act: ${n} consecutive failed window${n === 1 ? '' : 's'}: AADSTS7000222`,
+      });
+    }
+    const vault = { errorCode: 'KeyVaultForbidden', errorClass: 'permanent', errorActor: 'provider' };
+    expect(health(status(1, vault))).toMatchObject({ state: 'actionRequired', mustAct: 'provider' });
+    // Stale or not, the fix is what matters.
+    expect(health(status(1, { ...expired, lastSuccessAt: '2026-11-01T00:00:00Z' })).state).toBe('actionRequired');
+  });
+
+  it('never shows a failed last window as healthy (no "Healthy" beside "Last run failed")', () => {
+    for (const errorClass of ['transient', 'unknown', 'permanent']) {
+      expect(health(status(1, { errorClass })).state).not.toBe('healthy');
+    }
   });
 
   it('is stale when no run succeeded for two schedule intervals', () => {

@@ -44,20 +44,20 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 describe('updateCustomerHealth', () => {
-  it('degrades after 3 failed runs, fails after 5, and emits one event per state change', async () => {
+  it('says at once that the customer must act on an expired secret, counts its failed windows, and emits one event', async () => {
     const states: string[] = [];
     for (let n = 1; n <= 6; n++) {
       await run('fabrikam', n);
       states.push((await app.services.health.find('fabrikam'))!.state);
     }
-    expect(states).toEqual(['healthy', 'healthy', 'degraded', 'degraded', 'failing', 'failing']);
+    expect(states).toEqual(Array(6).fill('actionRequired'));
+    expect(await app.services.health.find('fabrikam')).toMatchObject({ mustAct: 'customer', consecutiveFailures: 6 });
     const events = healthEvents('fabrikam');
-    expect(events.map((e) => `${String(e.oldState)}->${String(e.newState)}`)).toEqual([
-      'unknown->healthy',
-      'healthy->degraded',
-      'degraded->failing',
-    ]);
-    expect(events[2]).toMatchObject({ code: 'AADSTS7000222', reason: '5 consecutive failed runs: AADSTS7000222' });
+    expect(events.map((e) => `${String(e.oldState)}->${String(e.newState)}`)).toEqual(['unknown->actionRequired']);
+    expect(events[0]).toMatchObject({
+      code: 'AADSTS7000222',
+      reason: 'customer must act: 1 consecutive failed window: AADSTS7000222',
+    });
   });
 
   it('is healthy again after a success, and says so once', async () => {
@@ -74,7 +74,7 @@ describe('updateCustomerHealth', () => {
       consecutiveFailures: 0,
       secretExpiry: 'ok',
     });
-    expect(healthEvents('fabrikam').at(-1)).toMatchObject({ oldState: 'failing', newState: 'healthy' });
+    expect(healthEvents('fabrikam').at(-1)).toMatchObject({ oldState: 'actionRequired', newState: 'healthy' });
   });
 
   it('warns when the secret expires within 30 days, is critical within 7, and warns without an expiry date', async () => {
@@ -107,9 +107,18 @@ describe('updateCustomerHealth', () => {
     const byId = Object.fromEntries(body.customers.map((c) => [c.customerId, c]));
     expect(byId.contoso).toMatchObject({ state: 'healthy', secretExpiry: 'none' });
     expect(byId.contoso?.lastSuccessAt).toBeDefined();
-    expect(byId.northwind).toMatchObject({ state: 'healthy', consecutiveFailures: 1, code: 'AuthorizationFailed' });
-    expect(byId.tailspin).toMatchObject({ code: 'ManagedIdentityNotInCustomerTenant', consecutiveFailures: 1 });
-    expect(body.counts.healthy).toBeGreaterThanOrEqual(3);
+    expect(byId.northwind).toMatchObject({
+      state: 'actionRequired',
+      mustAct: 'customer',
+      consecutiveFailures: 1,
+      code: 'AuthorizationFailed',
+    });
+    expect(byId.tailspin).toMatchObject({
+      state: 'actionRequired',
+      code: 'ManagedIdentityNotInCustomerTenant',
+      consecutiveFailures: 1,
+    });
+    expect(body.counts.actionRequired).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps the recorded expiry in the timer sweep, without reading Key Vault', async () => {

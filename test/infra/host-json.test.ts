@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_DEQUEUE_COUNT } from '../../lib/collect/record-run-progress';
+import { ABANDONED_AFTER_MS } from '../../lib/store/run-store';
 
 const ROOT = join(__dirname, '../..');
 
@@ -72,5 +73,9 @@ describe('host.json (production)', () => {
 
   it("matches the worker's idea of the last attempt, so a poisoned run is recorded as failed", () => {
     expect(host.extensions.queues.maxDequeueCount).toBe(MAX_DEQUEUE_COUNT);
+  });
+
+  it('stops every attempt before a running record would read as abandoned', () => {
+    expect(toSeconds(host.functionTimeout) * 1000).toBeLessThan(ABANDONED_AFTER_MS);
   });
 });

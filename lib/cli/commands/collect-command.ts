@@ -15,7 +15,7 @@ interface RunView {
   }>;
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'skipped']);
+const TERMINAL = new Set(['succeeded', 'failed', 'skipped', 'abandoned']);
 const POLL_MS = 1000;
 
 /** `ctc collect <id> [--wait]`: queue a collection of the latest closed window now. */
@@ -55,7 +55,7 @@ export function registerCollectCommand(program: Command, context: CliContext): C
               : `${part.datapointsWritten ?? 0} datapoints`;
             context.io.err(`${part.customerId} ${part.status} — ${detail}\n`);
           }
-          if (run.status === 'failed') setExitCode(command, EXIT_FAILURE);
+          if (run.status === 'failed' || run.status === 'abandoned') setExitCode(command, EXIT_FAILURE);
           return;
         }
         if (Date.now() > deadline)

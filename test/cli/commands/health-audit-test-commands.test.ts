@@ -21,7 +21,9 @@ describe('ctc health, audit and test (issue 3)', () => {
     expect(lines.find((l) => l.startsWith('contoso'))).toMatch(
       /^contoso\s+healthy\s+\d+ d \(ok\)\s+\S+\s+last run succeeded/,
     );
-    expect(lines.find((l) => l.startsWith('fabrikam'))).toMatch(/1 consecutive failed run: AADSTS7000222/);
+    expect(lines.find((l) => l.startsWith('fabrikam'))).toMatch(
+      /^fabrikam\s+actionRequired\s.*customer must act: 1 consecutive failed window: AADSTS7000222/,
+    );
     expect(lines.find((l) => l.startsWith('tailspin'))).toMatch(/ManagedIdentityNotInCustomerTenant/);
     expect(err).toMatch(/customers need attention/);
   });
