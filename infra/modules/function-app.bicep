@@ -73,6 +73,7 @@ var appSettings = {
   FABRIC_API_URL: 'https://api.fabric.microsoft.com'
   FABRIC_AUDIENCE: 'https://api.fabric.microsoft.com'
   FABRIC_LOOKBACK_MINUTES: '30'
+  SERVICE_HOST_SUFFIXES: 'blob.${environment().suffixes.storage},dfs.${environment().suffixes.storage},ingest.monitor.azure.com,api.powerbi.com,api.fabric.microsoft.com'
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

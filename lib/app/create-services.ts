@@ -116,6 +116,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       httpTimeoutMs: config.httpTimeoutMs,
       additionalPolicies: [auditPolicyEntry()],
       storageScope: config.storageScope,
+      allowedHosts: config.serviceHosts,
     }),
     statuses: new CustomerStatusStore(statusTable),
     runs: new RunStore(runsTable, now),

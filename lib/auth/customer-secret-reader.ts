@@ -1,5 +1,12 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { AppError } from '../errors/app-error';
+import { secretOwnership } from './secret-ownership';
+
+/** The customer a secret is read for: its id (the owner the secret's tag must name) and secret name. */
+export interface SecretOwner {
+  readonly id: string;
+  readonly secretName: string;
+}
 
 /** A customer's client secret as read from Key Vault. `value` must never be logged or stored. */
 export interface CustomerSecret {
@@ -16,7 +23,7 @@ export interface CustomerSecret {
  * within a minute without a restart.
  */
 export class CustomerSecretReader {
-  private readonly cache = new Map<string, { secret: CustomerSecret; readAt: number }>();
+  private readonly cache = new Map<string, { secret: CustomerSecret; ownerId: string; readAt: number }>();
 
   constructor(
     private readonly client: SecretClient,
@@ -24,10 +31,27 @@ export class CustomerSecretReader {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async read(secretName: string, abortSignal?: AbortSignal): Promise<CustomerSecret> {
+  /**
+   * The customer's secret, only when the vault says it is that customer's (its `customerId` tag, or an
+   * untagged secret at the product's own name for the customer): a registration that names another
+   * customer's secret gets `SecretNotOwned`, never the value.
+   */
+  async read(owner: SecretOwner, abortSignal?: AbortSignal): Promise<CustomerSecret> {
+    const { secretName } = owner;
     const cached = this.cache.get(secretName);
-    if (cached && this.now() - cached.readAt < this.ttlMs) return cached.secret;
+    if (cached && cached.ownerId === owner.id && this.now() - cached.readAt < this.ttlMs) return cached.secret;
     const bundle = await this.client.getSecret(secretName, abortSignal ? { abortSignal } : {});
+    const ownership = secretOwnership(owner.id, secretName, bundle.properties.tags);
+    if (!ownership.owned) {
+      throw new AppError({
+        kind: 'customerAccess',
+        code: 'SecretNotOwned',
+        message:
+          ownership.reason === 'otherCustomer'
+            ? `Key Vault secret ${secretName} belongs to another customer, not to ${owner.id}`
+            : `Key Vault secret ${secretName} has no customerId tag and is not ${owner.id}'s own name`,
+      });
+    }
     if (!bundle.value) {
       throw new AppError({
         kind: 'customerAccess',
@@ -40,7 +64,7 @@ export class CustomerSecretReader {
       version: bundle.properties.version ?? 'unversioned',
       ...(bundle.properties.expiresOn ? { expiresOn: bundle.properties.expiresOn } : {}),
     };
-    this.cache.set(secretName, { secret, readAt: this.now() });
+    this.cache.set(secretName, { secret, ownerId: owner.id, readAt: this.now() });
     return secret;
   }
 

@@ -134,7 +134,7 @@ export async function collectCustomer(
   try {
     // Secretless modes (federated identity, Lighthouse) have nothing in Key Vault to read.
     if (needsKeyVaultSecret(customer.authMode)) {
-      secret = await deps.secrets.read(customer.secretName, AbortSignal.timeout(deps.settings.httpTimeoutMs));
+      secret = await deps.secrets.read(customer, AbortSignal.timeout(deps.settings.httpTimeoutMs));
     }
     credential = deps.credentials.forCustomer(customer, secret);
   } catch (error) {

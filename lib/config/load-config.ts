@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error';
 import { readStorageEndpoints } from './read-storage-endpoints';
+import type { ServiceHostAllowList } from '../trust/service-host-allow-list';
 import { SETTINGS, type SettingName } from './settings';
 
 /** How the app reaches its own storage account (tables, queues, blobs). */
@@ -56,6 +57,8 @@ export interface AppConfig {
     readonly fabricAudience: string;
     readonly lookbackMinutes: number;
   };
+  /** Where customers' tokens may go: the cloud's service suffixes (+ the sandbox's loopback hosts locally). */
+  readonly serviceHosts: ServiceHostAllowList;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -127,6 +130,8 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     problems.push(`APP_IDENTITY must be managedIdentity or azureCli (got "${appIdentity}")`);
   }
 
+  const serviceHosts = readServiceHosts(read, problems);
+
   if (problems.length > 0) {
     throw new AppError({
       kind: 'validation',
@@ -155,6 +160,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     storageScope: `${storageAudience}/.default`,
     tokenExchangeScope: `${tokenExchangeAudience}/.default`,
     fabric,
+    serviceHosts,
   });
 }
 
@@ -188,4 +194,27 @@ function readStorage(read: (name: SettingName) => string | undefined, problems: 
   }
   const clientId = read('AzureWebJobsStorage__clientId');
   return { kind: 'identity', blobServiceUri, queueServiceUri, tableServiceUri, ...(clientId ? { clientId } : {}) };
+}
+
+const LOOPBACK_HOST = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d{1,5})?$/i;
+
+function readServiceHosts(read: (name: SettingName) => string | undefined, problems: string[]): ServiceHostAllowList {
+  const list = (name: SettingName): string[] =>
+    (read(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const suffixes = list('SERVICE_HOST_SUFFIXES');
+  if (suffixes.length === 0) problems.push('SERVICE_HOST_SUFFIXES must name at least one DNS suffix');
+  for (const suffix of suffixes) {
+    if (!/^\.?[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(suffix)) {
+      problems.push(`SERVICE_HOST_SUFFIXES: "${suffix}" is not a DNS suffix such as blob.core.windows.net`);
+    }
+  }
+  const localHosts = list('LOCAL_SERVICE_HOSTS');
+  // Only loopback: a setting that let tokens go to another machine would undo the allow-list.
+  for (const host of localHosts) {
+    if (!LOOPBACK_HOST.test(host)) problems.push(`LOCAL_SERVICE_HOSTS may name loopback hosts only (got "${host}")`);
+  }
+  return { suffixes, localHosts };
 }

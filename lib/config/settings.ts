@@ -134,6 +134,22 @@ export const SETTINGS = [
     setBy: 'infra',
   },
   {
+    name: 'SERVICE_HOST_SUFFIXES',
+    default:
+      'blob.core.windows.net,dfs.core.windows.net,ingest.monitor.azure.com,api.powerbi.com,api.fabric.microsoft.com',
+    required: false,
+    description:
+      "Comma-separated DNS suffixes of the cloud's service hosts: every URL a customer record carries (e.g. a delivery target) must be a subdomain of one, so a customer's token never goes anywhere else.",
+    setBy: 'infra',
+  },
+  {
+    name: 'LOCAL_SERVICE_HOSTS',
+    required: false,
+    description:
+      'Local mode only: exact loopback `host:port` values of the sandbox cloud that customer URLs may also name (set by `npm start` and the tests; never in Azure).',
+    setBy: 'local',
+  },
+  {
     name: 'WEBSITE_AUTH_ENABLED',
     required: false,
     description:

@@ -5,6 +5,8 @@ import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
 import type { DiagnosisContext } from '../diagnose/diagnosis-catalogue';
 import type { AdditionalPolicies } from '../resources/arm-clients';
 import { warmUpTokenOptions } from '../auth/acquire-customer-token';
+import { AppError } from '../errors/app-error';
+import { checkServiceUrl, type ServiceHostAllowList } from '../trust/service-host-allow-list';
 
 /** Azure Storage's token scope in the public cloud (STORAGE_AUDIENCE overrides it, e.g. for sovereign clouds). */
 export const STORAGE_SCOPE = 'https://storage.azure.com/.default';
@@ -39,6 +41,8 @@ export class SnapshotDelivery {
       readonly additionalPolicies?: AdditionalPolicies;
       /** Token scope for Azure Storage; default STORAGE_SCOPE. */
       readonly storageScope?: string;
+      /** The only hosts a delivery (and so the customer's Storage token) may go to. */
+      readonly allowedHosts: ServiceHostAllowList;
     },
   ) {
     this.pipelineOptions = {
@@ -92,6 +96,16 @@ export class SnapshotDelivery {
     };
     let objectId: string | undefined;
     try {
+      // Checked here too, not only at onboarding: a registration from before the allow-list, or a changed
+      // setting, must still never carry the customer's token anywhere but Azure Storage.
+      const host = checkServiceUrl(caller.target.blobServiceUrl, this.options.allowedHosts);
+      if (!host.ok) {
+        throw new AppError({
+          kind: 'customerAccess',
+          code: 'DeliveryHostNotAllowed',
+          message: `Delivery URL ${host.reason}`,
+        });
+      }
       // Asked for up front (cached by the credential) so token failures are told apart from Storage's,
       // and so a 403 can name the principal's object id in the fix commands.
       const token = await caller.credential.getToken(this.storageScope, warmUpTokenOptions(this.options.httpTimeoutMs));

@@ -289,6 +289,21 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     docs: 'https://learn.microsoft.com/azure/key-vault/secrets/about-secrets',
   },
   {
+    code: 'SecretNotOwned',
+    title: "The Key Vault secret this customer names is not the customer's",
+    who: 'provider',
+    retryable: false,
+    cause: (c) =>
+      `Key Vault secret ${id(c.secretName, 'secret-name')} carries another customer's customerId tag, or no tag at a name the product did not give this customer; the collector reads a secret only for the customer it belongs to.`,
+    fix: (c) =>
+      `Point the customer at its own secret (leave out secretName), or, if ${id(c.secretName, 'secret-name')} really is this customer's, tag it customerId=<customer id>.`,
+    commands: (c) => ({
+      powershell: `Update-AzKeyVaultSecret -VaultName ${vaultName(c.keyVaultUrl)} -Name ${id(c.secretName, 'secret-name')} -Tag @{ customerId = '<customer-id>' }`,
+      azCli: `az keyvault secret set-attributes --vault-name ${vaultName(c.keyVaultUrl)} --name ${id(c.secretName, 'secret-name')} --tags customerId=<customer-id>`,
+    }),
+    docs: 'https://learn.microsoft.com/azure/key-vault/secrets/about-secrets',
+  },
+  {
     code: 'AADSTS70021',
     title: 'No matching federated identity record',
     who: 'customer',
@@ -492,6 +507,17 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       azCli: `az storage container create --account-name ${storageAccountName(c.storageAccountUrl)} --name ${id(c.container, 'container')} --auth-mode login`,
     }),
     docs: 'https://learn.microsoft.com/azure/storage/blobs/blob-containers-cli',
+  },
+  {
+    code: 'DeliveryHostNotAllowed',
+    title: 'The delivery target is not an Azure Storage host',
+    who: 'provider',
+    retryable: false,
+    cause: (c) =>
+      `Customer ${id(c.customerId, 'customer')} names ${c.storageAccountUrl ?? 'a delivery URL'} as its storage, which is not under the configured Azure service suffixes (SERVICE_HOST_SUFFIXES); the collector sends a customer's token only to Azure's own hosts, so nothing was sent.`,
+    fix: (c) =>
+      `Set the delivery target of customer ${id(c.customerId, 'customer')} to its storage account's blob endpoint (https://<account>.blob.core.windows.net), or remove it.`,
+    docs: 'https://learn.microsoft.com/azure/storage/common/storage-account-overview#standard-endpoints',
   },
   {
     code: 'Throttled',

@@ -87,7 +87,7 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
   if (needsKeyVaultSecret(customer.authMode)) {
     const keyVault = await timed(async () => {
       deps.secrets.forget(customer.secretName);
-      secret = await deps.secrets.read(customer.secretName, callSignal());
+      secret = await deps.secrets.read(customer, callSignal());
     });
     stages.push({
       stage: 'keyVault',

@@ -53,6 +53,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     // What App Service sets when Authentication is on: the local host plays that part (it drops client-sent
     // X-MS-CLIENT-PRINCIPAL headers and passes its development principal's).
     WEBSITE_AUTH_ENABLED: 'True',
+    // The sandbox's own endpoints (loopback) may appear in customer URLs here, and only here.
+    LOCAL_SERVICE_HOSTS: [...new Set(Object.values(sandbox.urls).map((url) => new URL(url).host))].join(','),
   };
   // Delivery targets name the storage front by a placeholder until its port is known.
   const customers = resolveSandboxStorageUrls(scenario.customers, sandbox.urls.storage);

@@ -8,6 +8,8 @@ import { AppError } from '../errors/app-error';
 import { validationError } from '../errors/validation-error';
 import { CREDENTIAL_FIELDS, credentialMaterialSchema, type CredentialMaterial } from './credential-material';
 import type { OnboardingDependencies } from './onboarding-dependencies';
+import { assertServiceUrl } from '../trust/service-host-allow-list';
+import { claimCustomerSecret } from './claim-customer-secret';
 import { storeCustomerSecret, type StoredSecret } from './store-customer-secret';
 
 export interface OnboardingResult {
@@ -15,6 +17,8 @@ export interface OnboardingResult {
   readonly created: boolean;
   /** The Key Vault version written, when a secret or certificate was sent (never its value). */
   readonly secret?: StoredSecret;
+  /** True when the customer's soft-deleted secret was recovered (re-onboarding after a removal). */
+  readonly secretRecovered?: boolean;
   /** The connection test run right after registering: the verdict the provider acts on. */
   readonly test: ConnectionTestReport;
 }
@@ -44,6 +48,9 @@ export async function onboardCustomer(
     });
   }
   const customer = CustomerRegistry.validate({ ...registration, id });
+  // Every URL the record carries must be an Azure service host: the customer's token goes there.
+  if (customer.delivery)
+    assertServiceUrl(customer.delivery.blobServiceUrl, deps.config.serviceHosts, 'delivery.blobServiceUrl');
   const hasMaterial = material.secret !== undefined || material.certificate !== undefined;
   if (hasMaterial && !needsKeyVaultSecret(customer.authMode)) {
     throw new AppError({
@@ -53,12 +60,22 @@ export async function onboardCustomer(
     });
   }
   const existing = await deps.registry.find(id);
+  // The secret name must be this customer's (tag), and a soft-deleted one of its own comes back first.
+  const slot = needsKeyVaultSecret(customer.authMode)
+    ? await claimCustomerSecret(deps.secretClient, customer)
+    : undefined;
   const secret = hasMaterial ? await storeCustomerSecret(deps.secretClient, customer, material, deps.now()) : undefined;
-  if (secret) deps.secrets.forget(customer.secretName);
+  if (secret || slot === 'recovered') deps.secrets.forget(customer.secretName);
   if (existing) deps.credentials.forget(id);
   await deps.registry.put(customer);
   const test = await auditedConnectionTest(deps, customer, log);
-  return { customer, created: !existing, ...(secret ? { secret } : {}), test };
+  return {
+    customer,
+    created: !existing,
+    ...(secret ? { secret } : {}),
+    ...(slot === 'recovered' ? { secretRecovered: true } : {}),
+    test,
+  };
 }
 
 /** Splits credential fields off the registration, refusing any other secret-looking field. */

@@ -1,10 +1,13 @@
 import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
+import { secretOwnership } from '../auth/secret-ownership';
 import type { OnboardingDependencies } from './onboarding-dependencies';
 
 export interface RemovalResult {
   readonly customerId: string;
   /** True when the Key Vault secret was soft-deleted (recoverable for the vault's retention period). */
   readonly secretDeleted: boolean;
+  /** Why a secret was left in place: it is not this customer's (another customer's tag, or untagged at a foreign name). */
+  readonly secretKept?: string;
   /** Present with `purgeData`: what was deleted from our storage. */
   readonly purged?: { readonly datapoints: number; readonly snapshots: number };
 }
@@ -27,23 +30,39 @@ export async function removeCustomer(
   await Promise.all([deps.statuses.remove(id), deps.health.remove(id), deps.discovery.forget(id)]);
   deps.credentials.forget(id);
   deps.secrets.forget(customer.secretName);
-  const secretDeleted = needsKeyVaultSecret(customer.authMode)
-    ? await softDeleteSecret(deps, customer.secretName)
-    : false;
-  if (!options.purgeData) return { customerId: id, secretDeleted };
+  const secret = needsKeyVaultSecret(customer.authMode)
+    ? await softDeleteOwnSecret(deps, customer.id, customer.secretName)
+    : { secretDeleted: false };
+  if (!options.purgeData) return { customerId: id, ...secret };
   const datapoints = await deps.metricsTable.deleteCustomer(id);
   const snapshots = await deps.snapshots.deleteCustomer(id);
-  return { customerId: id, secretDeleted, purged: { datapoints, snapshots } };
+  return { customerId: id, ...secret, purged: { datapoints, snapshots } };
 }
 
-async function softDeleteSecret(deps: OnboardingDependencies, name: string): Promise<boolean> {
+/** Soft-deletes the secret only when the vault says it is this customer's; anyone else's stays untouched. */
+async function softDeleteOwnSecret(
+  deps: OnboardingDependencies,
+  customerId: string,
+  name: string,
+): Promise<{ secretDeleted: boolean; secretKept?: string }> {
   try {
+    const live = await deps.secretClient.getSecret(name);
+    const ownership = secretOwnership(customerId, name, live.properties.tags);
+    if (!ownership.owned) {
+      return {
+        secretDeleted: false,
+        secretKept:
+          ownership.reason === 'otherCustomer'
+            ? `${name} belongs to another customer`
+            : `${name} has no customerId tag naming ${customerId}`,
+      };
+    }
     // The poller's first step sends the DELETE; waiting for the deleted state adds nothing here.
     await deps.secretClient.beginDeleteSecret(name);
-    return true;
+    return { secretDeleted: true };
   } catch (error) {
     // Nothing to delete (never stored, or already deleted): removal still succeeds.
-    if ((error as { statusCode?: unknown }).statusCode === 404) return false;
+    if ((error as { statusCode?: unknown }).statusCode === 404) return { secretDeleted: false };
     throw error;
   }
 }

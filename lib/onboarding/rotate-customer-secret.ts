@@ -6,11 +6,14 @@ import { AppError } from '../errors/app-error';
 import { validationError } from '../errors/validation-error';
 import { credentialMaterialSchema } from './credential-material';
 import type { OnboardingDependencies } from './onboarding-dependencies';
+import { claimCustomerSecret } from './claim-customer-secret';
 import { storeCustomerSecret, type StoredSecret } from './store-customer-secret';
 
 export interface RotationResult {
   readonly customerId: string;
   readonly secret: StoredSecret;
+  /** True when the customer's soft-deleted secret had to be recovered before the new version was written. */
+  readonly secretRecovered?: boolean;
   readonly test: ConnectionTestReport;
 }
 
@@ -36,9 +39,11 @@ export async function rotateCustomerSecret(
       message: `Customer ${id} uses ${customer.authMode}: it has no secret to rotate`,
     });
   }
+  // Only this customer's secret is overwritten; its own soft-deleted secret is recovered first (else 409).
+  const slot = await claimCustomerSecret(deps.secretClient, customer);
   const secret = await storeCustomerSecret(deps.secretClient, customer, parsed.data, deps.now());
   deps.secrets.forget(customer.secretName);
   deps.credentials.forget(id);
   const test = await auditedConnectionTest(deps, customer, log);
-  return { customerId: id, secret, test };
+  return { customerId: id, secret, ...(slot === 'recovered' ? { secretRecovered: true } : {}), test };
 }

@@ -1,5 +1,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { SecretClient } from '@azure/keyvault-secrets';
+import { SECRET_OWNER_TAG } from '../auth/secret-ownership';
 import type { Customer } from '../customers/customer';
 import { AppError } from '../errors/app-error';
 import type { CredentialMaterial } from './credential-material';
@@ -36,8 +37,10 @@ export async function storeCustomerSecret(
   const stored = await client.setSecret(customer.secretName, value, {
     contentType,
     ...(expiresOn ? { expiresOn } : {}),
+    // The owner tag is what every later read, rotation, overwrite and removal checks (secret-ownership.ts).
     tags: {
-      customerId: customer.id,
+      [SECRET_OWNER_TAG]: customer.id,
+      managedBy: 'cross-tenant-collector',
       tenantId: customer.tenantId,
       clientId: customer.clientId,
       authMode: customer.authMode,

@@ -35,14 +35,16 @@ describe('createCustomerCredential (every auth mode, end to end against the sand
   it('collects the certificate customer (wingtip) with the PEM from Key Vault', async () => {
     const result = await collect('wingtip');
     expect(result).toMatchObject({ outcome: 'ok', datapointsWritten: 12 });
-    const secret = await app.services.secrets.read('customer-wingtip-secret');
+    const secret = await app.services.secrets.read({ id: 'wingtip', secretName: 'customer-wingtip-secret' });
     expect(app.services.credentials.isCached('wingtip', secret.version)).toBe(true);
   });
 
   it('collects the federated customer (adatum) without any secret, through the managed identity token exchange', async () => {
     const result = await collect('adatum');
     expect(result).toMatchObject({ outcome: 'ok', datapointsWritten: 12 });
-    await expect(app.services.secrets.read('customer-adatum-secret')).rejects.toMatchObject({ code: 'SecretNotFound' });
+    await expect(
+      app.services.secrets.read({ id: 'adatum', secretName: 'customer-adatum-secret' }),
+    ).rejects.toMatchObject({ code: 'SecretNotFound' });
   });
 
   it("collects the Lighthouse customer (litware) with the app's own token, Fabric state included", async () => {
@@ -141,7 +143,7 @@ describe('createCustomerCredential (every auth mode, end to end against the sand
     }
     const haystack = everything.join('\n');
     expect(haystack).toContain('wingtip');
-    const pem = (await app.services.secrets.read('customer-wingtip-secret')).value;
+    const pem = (await app.services.secrets.read({ id: 'wingtip', secretName: 'customer-wingtip-secret' })).value;
     const keyBody = /-----BEGIN PRIVATE KEY-----\n([^-]+)-----END/.exec(pem)?.[1]?.split('\n')[1];
     expect(keyBody?.length).toBeGreaterThan(40);
     expect(haystack).not.toContain(keyBody);

@@ -170,7 +170,8 @@ describe('collectCustomer', () => {
     );
     expect(result.outcome).toBe('ok');
     expect((await app.services.statuses.find('fabrikam'))?.consecutiveFailures).toBe(0);
-    const version = (await app.services.secrets.read('customer-fabrikam-secret')).version;
+    const version = (await app.services.secrets.read({ id: 'fabrikam', secretName: 'customer-fabrikam-secret' }))
+      .version;
     expect(app.services.credentials.isCached('fabrikam', version)).toBe(true);
   });
 

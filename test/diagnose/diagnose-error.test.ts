@@ -252,7 +252,12 @@ describe('diagnoseError through the sandbox', () => {
       id: 'diag-metric',
       resources: [{ resourceId: contosoVm, metrics: ['Bogus Metric'] }],
     });
-    await app.services.registry.put({ ...target, secretName: CONTOSO_SECRET });
+    // Its own copy of contoso's credential: a secret serves only the customer its tag names.
+    const contosoValue = app.env.sandbox.state.findVaultSecret(CONTOSO_SECRET)?.value ?? '';
+    app.env.sandbox.state.setVaultSecret('customer-diag-metric-secret', contosoValue, {
+      tags: { customerId: 'diag-metric' },
+    });
+    await app.services.registry.put({ ...target, secretName: 'customer-diag-metric-secret' });
     const result = await collectCustomer(
       {
         version: 1,
@@ -292,9 +297,19 @@ describe('diagnoseError through the sandbox', () => {
     expect(missing).toMatchObject({ code: 'SecretNotFound', who: 'provider', httpStatus: 404 });
     expect(missing.commands?.azCli).toContain('--name customer-nobody-secret');
 
-    app.env.sandbox.state.setVaultSecret('customer-empty-secret', '');
+    app.env.sandbox.state.setVaultSecret('customer-empty-secret', '', { tags: { customerId: 'contoso' } });
     const empty = await diagnose(customer('contoso', { secretName: 'customer-empty-secret' }));
     expect(empty).toMatchObject({ code: 'SecretEmpty', who: 'provider' });
+  });
+
+  it("SecretNotOwned: a registration naming another customer's secret gets no value from it", async () => {
+    const foreign = await diagnose(customer('contoso', { secretName: 'customer-fabrikam-secret' }));
+    expect(foreign).toMatchObject({ code: 'SecretNotOwned', who: 'provider', stage: 'keyVault' });
+    expect(foreign.commands?.azCli).toContain('--name customer-fabrikam-secret --tags customerId=<customer-id>');
+    app.env.sandbox.state.setVaultSecret('hand-made-secret', 'untagged-value');
+    const untagged = await diagnose(customer('contoso', { secretName: 'hand-made-secret' }));
+    expect(untagged).toMatchObject({ code: 'SecretNotOwned' });
+    expect(JSON.stringify([foreign, untagged])).not.toContain('untagged-value');
   });
 
   it('Throttled: ARM answers 429', async () => {
@@ -432,7 +447,7 @@ describe('diagnoseError through the sandbox', () => {
 
   it('every catalogue entry was produced through the sandbox above', () => {
     // The certificate and Lighthouse entries are produced by the auth-mode tests (test/auth), the delivery
-    // entries through the sandbox storage front by test/delivery.
+    // entries through the sandbox storage front by test/delivery, DeliveryHostNotAllowed by test/security.
     const producedElsewhere = [
       'AADSTS700024',
       'AADSTS700027',
@@ -440,6 +455,7 @@ describe('diagnoseError through the sandbox', () => {
       'DeliveryRoleMissing',
       'DeliveryPrincipalNotInTenant',
       'DeliveryContainerNotFound',
+      'DeliveryHostNotAllowed',
     ];
     const expected = CATALOGUE.map((e) => e.code).filter((code) => !producedElsewhere.includes(code));
     expect([...covered].sort()).toEqual(expected.sort());

@@ -38,7 +38,7 @@ beforeEach(async () => {
 
 async function contosoClient(): Promise<PowerBiClient> {
   const customer = await app.services.registry.get('contoso');
-  const secret = await app.services.secrets.read(customer.secretName);
+  const secret = await app.services.secrets.read(customer);
   return new PowerBiClient(app.services.credentials.forCustomer(customer, secret), app.services.config.fabric);
 }
 
@@ -112,7 +112,7 @@ describe('Fabric capacity utilization, pull path (Capacity Metrics app model)', 
     for (const version of ['v47', 'v40', 'v37'] as const) {
       contosoDataset().modelVersion = version;
       const customer = await app.services.registry.get('contoso');
-      const secret = await app.services.secrets.read(customer.secretName);
+      const secret = await app.services.secrets.read(customer);
       const reads = await app.services.fabric.collect(
         { id: `shape-${version}`, authMode: 'clientSecret', fabric: customer.fabric },
         app.services.credentials.forCustomer(customer, secret),
@@ -127,7 +127,7 @@ describe('Fabric capacity utilization, pull path (Capacity Metrics app model)', 
   it('fails an unknown model shape with CapacityMetricsModelUnknown, naming the dataset and every probe answer', async () => {
     contosoDataset().modelVersion = 'v99';
     const customer = await app.services.registry.get('contoso');
-    const secret = await app.services.secrets.read(customer.secretName);
+    const secret = await app.services.secrets.read(customer);
     const reads = await app.services.fabric.collect(
       { id: 'unknown-shape', authMode: 'clientSecret', fabric: customer.fabric },
       app.services.credentials.forCustomer(customer, secret),

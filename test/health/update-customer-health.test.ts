@@ -85,7 +85,7 @@ describe('updateCustomerHealth', () => {
       state.setVaultSecret('customer-contoso-secret', value, expiresOn ? { expiresOn } : {});
       // As in a worker run: the run reads the (rotated) secret, then health takes its expiry from that read.
       app.services.secrets.forget('customer-contoso-secret');
-      await app.services.secrets.read('customer-contoso-secret');
+      await app.services.secrets.read({ id: 'contoso', secretName: 'customer-contoso-secret' });
       const health = await updateCustomerHealth(
         app.services,
         (await app.services.registry.get('contoso'))!,

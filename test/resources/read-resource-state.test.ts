@@ -22,7 +22,7 @@ beforeAll(async () => {
     app.env.sandbox.state.putResource({ id, location: 'West Europe', sku: { name: 'Standard' }, properties: {} });
   }
   const contoso = app.env.scenario.customers.find((c) => c.id === 'contoso')!;
-  const secret = (await app.services.secrets.read('customer-contoso-secret')).value;
+  const secret = (await app.services.secrets.read({ id: 'contoso', secretName: 'customer-contoso-secret' })).value;
   const credential = new ClientSecretCredential(contoso.tenantId, contoso.clientId, secret, {
     authorityHost: app.services.config.authorityHost,
     disableInstanceDiscovery: true,

@@ -182,12 +182,14 @@ export function addFabricDemo<T extends { seed: SandboxSeed; customers: Customer
       {
         name: defaultSecretName('woodgrove'),
         value: secrets.woodgrove,
+        tags: { customerId: 'woodgrove' },
         expiresOn: validUntil,
         contentType: 'client-secret',
       },
       {
         name: defaultSecretName('alpineski'),
         value: secrets.alpineski,
+        tags: { customerId: 'alpineski' },
         expiresOn: validUntil,
         contentType: 'client-secret',
       },

@@ -165,18 +165,21 @@ export function buildDemoScenario(now: Date = new Date(), options: DemoOptions =
       {
         name: defaultSecretName('contoso'),
         value: secrets.contoso,
+        tags: { customerId: 'contoso' },
         expiresOn: validUntil,
         contentType: 'client-secret',
       },
       {
         name: defaultSecretName('fabrikam'),
         value: secrets.fabrikam,
+        tags: { customerId: 'fabrikam' },
         expiresOn: expiredAt,
         contentType: 'client-secret',
       },
       {
         name: defaultSecretName('northwind'),
         value: secrets.northwind,
+        tags: { customerId: 'northwind' },
         expiresOn: validUntil,
         contentType: 'client-secret',
       },

@@ -13,7 +13,12 @@ const RETENTION_DAYS = 90;
 /**
  * Serves the Key Vault secrets data plane for the provider's vault: challenge auth, RBAC
  * (Key Vault Secrets User / Officer on the vault), get / set / delete / list secrets and
- * deleted secrets, with bodies shaped like the REST API examples (7.5).
+ * deleted secrets, recover and purge, with bodies shaped like the REST API examples (7.5).
+ * Soft delete as Key Vault does it (learn.microsoft.com/azure/key-vault/general/soft-delete-overview):
+ * a deleted name cannot be set again (409 Conflict, inner code ObjectIsDeletedButRecoverable) until
+ * it is recovered (`POST /deletedsecrets/{name}/recover`, Recover Deleted Secret: returns the secret
+ * bundle without its value, all versions and their tags back) or purged (`DELETE /deletedsecrets/{name}`,
+ * 204). Tags belong to each version and come back with the secret's properties.
  */
 export async function handleVaultRequest(
   context: SandboxContext,
@@ -137,6 +142,37 @@ export async function handleVaultRequest(
     }
     const { value: _value, ...withoutValue } = deletedBundleOf(deleted.latest, deleted.deletedDate, vaultUrl);
     return sendJson(res, 200, withoutValue);
+  }
+  if (collection === 'deletedsecrets' && name && version === 'recover' && method === 'POST') {
+    if (
+      forbidden(
+        'Microsoft.KeyVault/vaults/secrets/recover/action',
+        SECRET_WRITE_ROLES,
+        `${state.vaultResourceId}/deletedsecrets/${name}`,
+      )
+    )
+      return;
+    const recovered = state.recoverDeletedVaultSecret(name);
+    if (!recovered) {
+      return sendJson(res, 404, { error: { code: 'SecretNotFound', message: `Deleted Secret not found: ${name}` } });
+    }
+    const { value: _value, ...withoutValue } = bundleOf(recovered, vaultUrl);
+    return sendJson(res, 200, withoutValue);
+  }
+  if (collection === 'deletedsecrets' && name && !version && method === 'DELETE') {
+    if (
+      forbidden(
+        'Microsoft.KeyVault/vaults/deletedSecrets/delete',
+        SECRET_WRITE_ROLES,
+        `${state.vaultResourceId}/deletedsecrets/${name}`,
+      )
+    )
+      return;
+    if (!state.purgeDeletedVaultSecret(name)) {
+      return sendJson(res, 404, { error: { code: 'SecretNotFound', message: `Deleted Secret not found: ${name}` } });
+    }
+    res.writeHead(204).end();
+    return;
   }
   sendJson(res, 400, {
     error: { code: 'BadParameter', message: `The sandbox vault does not support ${method} ${path}` },

@@ -530,6 +530,20 @@ export class SandboxState {
     return this.#deletedSecrets.get(key(name));
   }
 
+  /** Brings a soft-deleted secret back with all its versions (and their tags); undefined when none is deleted. */
+  recoverDeletedVaultSecret(name: string): SandboxVaultSecretVersion | undefined {
+    const deleted = this.#deletedSecrets.get(key(name));
+    if (!deleted) return undefined;
+    this.#deletedSecrets.delete(key(name));
+    this.#secrets.set(key(name), deleted.versions);
+    return deleted.latest;
+  }
+
+  /** Removes a soft-deleted secret for good; false when none is deleted. */
+  purgeDeletedVaultSecret(name: string): boolean {
+    return this.#deletedSecrets.delete(key(name));
+  }
+
   // ----- faults -----
 
   /** Scripts a failure for the next `times` matching requests of one service. */

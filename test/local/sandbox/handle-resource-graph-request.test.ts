@@ -28,8 +28,7 @@ let contoso: ArmClients;
 
 async function clientsFor(id: string): Promise<ArmClients> {
   const customer = (await app.services.registry.find(id)) as Customer;
-  const secret =
-    customer.authMode === 'clientSecret' ? await app.services.secrets.read(customer.secretName) : undefined;
+  const secret = customer.authMode === 'clientSecret' ? await app.services.secrets.read(customer) : undefined;
   return app.services.armClients.forCredential(app.services.credentials.forCustomer(customer, secret));
 }
 

@@ -132,6 +132,55 @@ describe('sandbox Key Vault', () => {
     await expect(client.getSecret('to-delete')).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
   });
 
+  it('keeps tags per version and returns them with the properties', async () => {
+    const first = await client.setSecret('tagged', 'v1', { tags: { customerId: 'contoso' } });
+    const second = await client.setSecret('tagged', 'v2', { tags: { customerId: 'contoso', rotated: 'yes' } });
+    expect(second.properties.tags).toEqual({ customerId: 'contoso', rotated: 'yes' });
+    expect((await client.getSecret('tagged')).properties.tags).toEqual({ customerId: 'contoso', rotated: 'yes' });
+    const old = await client.getSecret('tagged', { version: first.properties.version ?? '' });
+    expect(old.properties.tags).toEqual({ customerId: 'contoso' });
+  });
+
+  it('refuses to set a deleted-but-recoverable name (409 ObjectIsDeletedButRecoverable) until it is recovered', async () => {
+    await client.setSecret('recover-me', 'kept-value', { tags: { customerId: 'fabrikam' } });
+    await (await client.beginDeleteSecret('recover-me')).pollUntilDone();
+    await expect(client.setSecret('recover-me', 'new-value')).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'Conflict',
+      message: expect.stringContaining('deleted but recoverable'),
+    });
+    const deleted = await client.getDeletedSecret('recover-me');
+    expect(deleted.properties.tags).toEqual({ customerId: 'fabrikam' });
+    const recovered = await (await client.beginRecoverDeletedSecret('recover-me')).pollUntilDone();
+    expect(recovered.name).toBe('recover-me');
+    expect(recovered.tags).toEqual({ customerId: 'fabrikam' });
+    expect((await client.getSecret('recover-me')).value).toBe('kept-value');
+    await expect(client.getDeletedSecret('recover-me')).rejects.toMatchObject({ statusCode: 404 });
+    expect((await client.setSecret('recover-me', 'new-value')).value).toBe('new-value');
+  });
+
+  it('recovers without returning the value, purges, and answers 404 for a name that is not deleted', async () => {
+    const res = await fetch(`${sandbox.urls.keyVault}/deletedsecrets/never-deleted/recover?api-version=7.5`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await getToken()}` },
+    });
+    expect(res.status).toBe(404);
+    await client.setSecret('purge-me', 'x');
+    await (await client.beginDeleteSecret('purge-me')).pollUntilDone();
+    const recover = await fetch(`${sandbox.urls.keyVault}/deletedsecrets/purge-me/recover?api-version=7.5`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await getToken()}` },
+    });
+    const body = (await recover.json()) as Record<string, unknown>;
+    expect(recover.status).toBe(200);
+    expect(body).not.toHaveProperty('value');
+    expect(body.id).toMatch(/\/secrets\/purge-me\/[0-9a-f]{32}$/);
+    await (await client.beginDeleteSecret('purge-me')).pollUntilDone();
+    await client.purgeDeletedSecret('purge-me');
+    await expect(client.getDeletedSecret('purge-me')).rejects.toMatchObject({ statusCode: 404 });
+    expect((await client.setSecret('purge-me', 'fresh')).value).toBe('fresh');
+  });
+
   it('answers GetSecret in the shape of GetSecret-example.json', async () => {
     sandbox.state.setVaultSecret('shape-get', 'x');
     const res = await fetch(`${sandbox.urls.keyVault}/secrets/shape-get/?api-version=7.5`, {
