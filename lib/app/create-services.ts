@@ -10,6 +10,7 @@ import { ArmClientFactory } from '../resources/arm-clients';
 import { CustomerStatusStore } from '../store/customer-status-store';
 import { MetricsTable } from '../store/metrics-table';
 import { RunStore } from '../store/run-store';
+import { CoverageStore } from '../store/coverage-store';
 import { SnapshotStore } from '../store/snapshot-store';
 import { SnapshotDelivery } from '../delivery/snapshot-delivery';
 import type { CollectDependencies } from '../collect/collect-customer';
@@ -44,6 +45,8 @@ export interface Services extends CollectDependencies {
   readonly secretClient: SecretClient;
   /** Progress of collection runs (written by the worker and the on-demand collect endpoint). */
   readonly runs: RunStore;
+  /** Which windows each customer has (collected, missed, queued again): drives gap healing. */
+  readonly coverage: CoverageStore;
   /** Health per customer (state machine + secret expiry), updated after every run. */
   readonly health: CustomerHealthStore;
   /** Every call made into a customer's tenant. */
@@ -120,6 +123,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     }),
     statuses: new CustomerStatusStore(statusTable),
     runs: new RunStore(runsTable, now),
+    coverage: new CoverageStore(runsTable),
     health: new CustomerHealthStore(healthTable),
     audit: new AuditStore(auditTable),
     operatorAudit: new OperatorAuditStore(operatorAuditTable),

@@ -3,7 +3,9 @@ import type { Services } from '../app/create-services';
 import { withCustomerAudit } from '../audit/with-customer-audit';
 import { isAppError } from '../errors/app-error';
 import { updateCustomerHealthSafely } from '../health/update-customer-health';
-import { contextLogger } from '../logging/logger';
+import { collectQueueOutput } from '../app/bindings';
+import { contextLogger, type Logger } from '../logging/logger';
+import { planGapHealing, recordWindowOutcome } from './track-coverage';
 import { AppError } from '../errors/app-error';
 import { collectCustomer, type CollectResult } from './collect-customer';
 import { checkCollectMessage, checkRunOwnership } from './check-collect-message';
@@ -62,8 +64,12 @@ export async function handleCollectMessage(
     );
   } catch (error) {
     await progress.threw(error);
-    // A retried attempt is not the window's outcome: health and its change events wait for the last one.
-    if (dequeueCount >= MAX_DEQUEUE_COUNT) await updateCustomerHealthSafely(services, message.customerId, log);
+    // A retried attempt is not the window's outcome: health, coverage and their events wait for the last one.
+    if (dequeueCount >= MAX_DEQUEUE_COUNT) {
+      const code = isAppError(error) ? error.code : 'InternalError';
+      await bookkeep(log, message, () => recordWindowOutcome(services, message, 'missed', code));
+      await updateCustomerHealthSafely(services, message.customerId, log);
+    }
     throw error;
   }
   if (shouldRetryUnknown(result, dequeueCount)) {
@@ -72,7 +78,38 @@ export async function handleCollectMessage(
     throw retry;
   }
   await progress.finished(result);
+  if (result.outcome !== 'skipped') {
+    const state = result.outcome === 'ok' ? 'collected' : 'missed';
+    await bookkeep(log, message, () => recordWindowOutcome(services, message, state, result.diagnosis?.code));
+  }
+  // The customer works (again): queue the windows it missed, oldest first, within its budget.
+  if (result.outcome === 'ok' && message.trigger === 'schedule') {
+    await bookkeep(log, message, async () => {
+      const backfill = await planGapHealing(services, message);
+      if (backfill.length === 0) return;
+      context.extraOutputs.set(collectQueueOutput, backfill);
+      log.info(`Gap healing: queued ${backfill.length} missed window(s) of ${message.customerId}, oldest first`, {
+        customerId: message.customerId,
+        runId: message.runId,
+        windows: backfill.length,
+        oldest: backfill[0]?.windowStart,
+      });
+    });
+  }
   await updateCustomerHealthSafely(services, message.customerId, log);
+}
+
+/** Coverage is bookkeeping: a failure to write it is logged and never fails (or retries) a collection. */
+async function bookkeep(log: Logger, message: CollectMessage, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    log.warn(`Could not update coverage: ${describeError(error)}`, {
+      runId: message.runId,
+      customerId: message.customerId,
+      code: 'CoverageNotRecorded',
+    });
+  }
 }
 
 function shouldRetryUnknown(result: CollectResult, dequeueCount: number): boolean {

@@ -84,6 +84,16 @@ describe('ctc', () => {
     expect(failed.err).toMatch(/fabrikam failed — AADSTS7000222/);
   });
 
+  it('backfills a range: one run per window, waits for all, and refuses --to without --from', async () => {
+    const { code, out, err } = await ctc('collect', 'contoso', '--from', '2h', '--wait');
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(2);
+    expect(err.match(/contoso succeeded — \d+ datapoints/g)).toHaveLength(2);
+    const usage = await ctc('collect', 'contoso', '--to', 'now');
+    expect(usage.code).not.toBe(0);
+    expect(usage.err).toMatch(/--to needs --from/);
+  });
+
   it('adds, updates, disables and enables a customer', async () => {
     const vm = `/subscriptions/${DEMO_IDS.contoso.subscriptionId}/resourceGroups/rg-analytics/providers/Microsoft.Compute/virtualMachines/vm-contoso-gw`;
     const add = await ctc(

@@ -203,6 +203,37 @@ describe('POST /api/customers/{id}/collect and GET /api/runs/{runId}', () => {
     expect(run.body.customers[0]).toMatchObject({ status: 'failed', errorCode: 'AADSTS7000222' });
   });
 
+  it('backfills a range: one run per closed schedule window, oldest first, through the same queue and worker', async () => {
+    const { status, body } = await post('/customers/contoso/collect?from=3h&to=now');
+    expect(status).toBe(202);
+    expect(body.runs).toHaveLength(3);
+    const starts = body.runs.map((r: Json) => Date.parse(r.windowStart));
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(starts[2]! - starts[0]!).toBe(2 * 3_600_000);
+    expect(body.runId).toBe(body.runs[0].runId);
+    await api.host.waitForIdle();
+    for (const run of body.runs) {
+      const { body: done } = await get(`/runs/${run.runId}`);
+      expect(done.customers[0]).toMatchObject({ status: 'succeeded', trigger: 'manual', windowStart: run.windowStart });
+    }
+  });
+
+  it('refuses a backfill range in the future, beyond retention, too long or reversed, with a 400 that says why', async () => {
+    const codes: Record<string, string> = {};
+    for (const [query, code] of [
+      [`from=1h&to=${new Date(Date.now() + 7_200_000).toISOString()}`, 'RangeInFuture'],
+      ['from=120d', 'RangeBeyondRetention'],
+      ['from=30d', 'RangeTooLong'],
+      ['from=1h&to=5h', 'InvalidRange'],
+      ['to=1h', 'InvalidRange'],
+      ['from=yesterday', 'InvalidTime'],
+    ] as const) {
+      const { status, body } = await post(`/customers/contoso/collect?${query}`);
+      codes[query] = `${status} ${body.code}`;
+      expect(codes[query]).toBe(`400 ${code}`);
+    }
+  });
+
   it('answers 404 for an unknown run or customer', async () => {
     expect((await get('/runs/20260101T0000Z-nope')).status).toBe(404);
     expect((await post('/customers/nobody/collect')).status).toBe(404);

@@ -1,0 +1,73 @@
+import { TableClient } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectMessage } from '../../lib/collect/collect-message';
+import { planGapHealing, recordWindowOutcome, type CoverageDependencies } from '../../lib/collect/track-coverage';
+import { startAzurite, type RunningAzurite } from '../../lib/local/azurite/start-azurite';
+import { CoverageStore } from '../../lib/store/coverage-store';
+
+const at = (hour: number) => new Date(Date.UTC(2026, 10, 22, hour));
+let azurite: RunningAzurite;
+let deps: CoverageDependencies & { config: { backfillWindowsPerRun: number; metricsRetentionDays: number } };
+const clock = new Date(at(9).getTime() + 5_000);
+
+const message = (
+  customerId: string,
+  hour: number,
+  trigger: CollectMessage['trigger'] = 'schedule',
+): CollectMessage => ({
+  version: 1,
+  runId: `run-${customerId}-${hour}`,
+  customerId,
+  windowStart: at(hour).toISOString(),
+  windowEnd: at(hour + 1).toISOString(),
+  trigger,
+});
+const hours = (messages: readonly CollectMessage[]) => messages.map((m) => new Date(m.windowStart).getUTCHours());
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  const table = TableClient.fromConnectionString(azurite.connectionString, 'runs', { allowInsecureConnection: true });
+  await table.createTable();
+  deps = {
+    coverage: new CoverageStore(table),
+    now: () => clock,
+    config: { collectSchedule: '0 0 * * * *', metricsRetentionDays: 93, backfillWindowsPerRun: 2 },
+  };
+});
+afterAll(async () => azurite?.close());
+
+describe('gap healing', () => {
+  it('queues the missed windows oldest first, at most the budget per scheduled run, never twice while queued', async () => {
+    for (const h of [1, 2, 3, 4, 5, 6]) await recordWindowOutcome(deps, message('c1', h), 'missed', 'AADSTS7000222');
+    // 7: never attempted (the worker was down). 8: the first good window after the fix.
+    await recordWindowOutcome(deps, message('c1', 8), 'collected');
+
+    const first = await planGapHealing(deps, message('c1', 8));
+    expect(hours(first)).toEqual([1, 2]);
+    expect(first.every((m) => m.trigger === 'backfill' && m.customerId === 'c1')).toBe(true);
+    expect(hours(await planGapHealing(deps, message('c1', 8)))).toEqual([3, 4]); // 1 and 2 are on their way
+
+    for (const m of first) await recordWindowOutcome(deps, m, 'collected');
+    expect(hours(await planGapHealing(deps, message('c1', 8)))).toEqual([5, 6]);
+    expect(hours(await planGapHealing(deps, message('c1', 8)))).toEqual([7]);
+    expect(await planGapHealing(deps, message('c1', 8))).toEqual([]);
+    expect((await deps.coverage.summary('c1'))?.healedThrough).toBe(at(3).toISOString());
+  });
+
+  it("starts a customer's record at the first window it sees: no history before is invented as missed", async () => {
+    await recordWindowOutcome(deps, message('c2', 8), 'collected');
+    expect(await planGapHealing(deps, message('c2', 8))).toEqual([]);
+    expect((await deps.coverage.summary('c2'))?.healedThrough).toBe(at(8).toISOString());
+  });
+
+  it('stops at the retention limit: windows Azure Monitor no longer keeps are not asked for', async () => {
+    await recordWindowOutcome(deps, message('c3', 1), 'missed', 'Throttled');
+    await recordWindowOutcome(deps, message('c3', 5), 'missed', 'Throttled');
+    const retainedFrom4 = {
+      ...deps,
+      config: { ...deps.config, metricsRetentionDays: (clock.getTime() - at(4).getTime() - 1_800_000) / 86_400_000 },
+    };
+    // 1 failed but is gone from Azure Monitor; 5 failed, 6 and 7 were never attempted: the budget takes 5 and 6.
+    expect(hours(await planGapHealing(retainedFrom4, message('c3', 8)))).toEqual([5, 6]);
+  });
+});

@@ -1,0 +1,100 @@
+import { TableClient, odata } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRICS_TABLE } from '../../lib/app/storage-names';
+import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
+import { metricRowKey } from '../../lib/store/metric-keys';
+import type { LocalHost } from '../../lib/local/host/start-local-host';
+import type { SandboxRequestEntry } from '../../lib/local/sandbox/sandbox-request-log';
+import { startFastRetryHost } from '../support/start-fast-retry-host';
+import { startTestApp, type TestApp } from '../support/start-test-app';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+let app: TestApp;
+let host: LocalHost;
+// The app's and the sandbox's clock: a few seconds after the hour, six hours ago, moved on an hour per cycle.
+let clock = new Date(Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR + 5_000);
+
+/** One hourly cycle: the timer fans out, the workers (and any gap healing they queue) run until the queue is empty. */
+async function cycle(): Promise<{ windowStart: string; requests: SandboxRequestEntry[] }> {
+  // An hour has passed: MSAL would have refreshed its tokens, which the sandbox checks against its own clock.
+  for (const c of app.env.scenario.customers) app.services.credentials.forget(c.id);
+  app.env.sandbox.requests.clear();
+  await host.runTimer('collect-schedule');
+  await host.waitForIdle();
+  const windowStart = new Date(Math.floor(clock.getTime() / HOUR) * HOUR - HOUR).toISOString();
+  const requests = [...app.env.sandbox.requests.list()];
+  clock = new Date(clock.getTime() + HOUR);
+  return { windowStart, requests };
+}
+
+async function fabrikamRowsIn(windowStart: string): Promise<number> {
+  const table = TableClient.fromConnectionString(app.env.azurite.connectionString, METRICS_TABLE);
+  const [from, to] = [windowStart, new Date(Date.parse(windowStart) + HOUR).toISOString()].map(metricRowKey);
+  const filter = odata`customerId eq ${'fabrikam'} and RowKey ge ${from} and RowKey lt ${to}`;
+  let rows = 0;
+  for await (const _ of table.listEntities({ queryOptions: { filter } })) rows += 1;
+  return rows;
+}
+
+/** Calls into fabrikam's tenant: its Entra tenant and its subscription in ARM. */
+const intoFabrikam = (requests: SandboxRequestEntry[]) =>
+  requests.filter(
+    (r) =>
+      (r.service === 'entra' && r.path.startsWith(`/${DEMO_IDS.fabrikam.tenantId}/`)) ||
+      (r.service === 'arm' && r.path.includes(DEMO_IDS.fabrikam.subscriptionId)),
+  );
+
+beforeAll(async () => {
+  app = await startTestApp({ now: () => clock });
+  host = await startFastRetryHost(app);
+});
+afterAll(async () => {
+  await host?.close();
+  await app?.close();
+});
+
+describe('gap healing: a customer broken for three windows, then fixed', () => {
+  it('fills all three missed windows without anyone acting, oldest first, right after its first good window', async () => {
+    // fabrikam's secret has expired: three windows fail, and health says at once that the customer must act.
+    const broken: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { windowStart } = await cycle();
+      broken.push(windowStart);
+      expect((await app.services.health.find('fabrikam'))?.state).toBe('actionRequired');
+    }
+    for (const w of broken) expect(await fabrikamRowsIn(w)).toBe(0);
+
+    // The customer sends a new secret; the provider stores it. Nobody asks for the missed windows.
+    const { tenantId, clientId } = DEMO_IDS.fabrikam;
+    const value = 'fabrikam-new-secret-value-after-the-outage-0123';
+    app.env.sandbox.state.addClientSecret(tenantId, clientId, {
+      value,
+      expiresAt: new Date(clock.getTime() + 90 * DAY),
+    });
+    app.env.sandbox.state.setVaultSecret('customer-fabrikam-secret', value, {
+      expiresOn: new Date(clock.getTime() + 90 * DAY),
+    });
+    app.services.secrets.forget('customer-fabrikam-secret');
+
+    const recovery = await cycle();
+    const normal = await cycle(); // nothing left to heal: what one window costs
+
+    const perWindow = await fabrikamRowsIn(normal.windowStart);
+    expect(perWindow).toBeGreaterThan(0);
+    for (const w of [...broken, recovery.windowStart]) expect(await fabrikamRowsIn(w)).toBe(perWindow);
+
+    const coverage = await app.services.coverage.list('fabrikam', broken[0]!, new Date(clock).toISOString());
+    expect(coverage.map((c) => c.state)).toEqual(Array(5).fill('collected'));
+    const backfillRuns = (await app.services.runs.recent('fabrikam', 20)).filter((r) => r.trigger === 'backfill');
+    expect(backfillRuns.map((r) => [r.windowStart, r.status]).sort()).toEqual(broken.map((w) => [w, 'succeeded']));
+    expect((await app.services.health.find('fabrikam'))?.state).toBe('healthy');
+
+    // Cost: each healed window is one more window's worth of ARM calls; no extra token request.
+    const recoveryArm = intoFabrikam(recovery.requests).filter((r) => r.service === 'arm').length;
+    const normalArm = intoFabrikam(normal.requests).filter((r) => r.service === 'arm').length;
+    expect(recoveryArm).toBe(4 * normalArm);
+    const recoveryTokens = intoFabrikam(recovery.requests).filter((r) => r.path.endsWith('/oauth2/v2.0/token')).length;
+    expect(recoveryTokens).toBe(1);
+  });
+});
