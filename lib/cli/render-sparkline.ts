@@ -5,12 +5,17 @@ const BARS = '▁▂▃▄▅▆▇█';
  * (a flat series draws a flat line; missing values draw a space). Long series are averaged down
  * to `width` buckets so a day of 5-minute points fits a table cell.
  */
-export function renderSparkline(values: readonly (number | undefined)[], width = 24): string {
+export function renderSparkline(
+  values: readonly (number | undefined)[],
+  width = 24,
+  scale?: { readonly min: number; readonly max: number },
+): string {
   const buckets = downsample(values, width);
   const present = buckets.filter((v): v is number => v !== undefined);
   if (present.length === 0) return '';
-  const min = Math.min(...present);
-  const max = Math.max(...present);
+  // A fixed scale (e.g. 0 to 100 % for CU) makes the full block mean "at the limit".
+  const min = scale?.min ?? Math.min(...present);
+  const max = scale?.max ?? Math.max(...present);
   return buckets
     .map((v) => {
       if (v === undefined) return ' ';

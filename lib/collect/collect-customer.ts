@@ -23,6 +23,7 @@ import type { TimeWindow } from './closed-window';
 import type { CollectMessage } from './collect-message';
 import type { DeliveryOutcome, SnapshotDelivery } from '../delivery/snapshot-delivery';
 import type { FabricCollector } from '../fabric/collect-fabric-capacities';
+import { assessCapacityConditions } from '../fabric/assess-capacity-conditions';
 
 export interface CollectDependencies {
   readonly registry: CustomerRegistry;
@@ -65,6 +66,8 @@ interface ResourceRead {
   readonly rawResource?: unknown;
   readonly datapoints: Datapoint[];
   readonly diagnosis?: Diagnosis;
+  /** Fabric capacities: throttling, sustained high CU, carry-forward, paused (see assessCapacityConditions). */
+  readonly conditions?: readonly string[];
 }
 
 /**
@@ -284,9 +287,12 @@ async function addFabricUtilization(
   return reads.map((read) => {
     const fabric = fabricReads.find((f) => f.resourceId === read.target.resourceId);
     if (!fabric) return read;
+    const inWindow = fabric.datapoints.filter((p) => Date.parse(p.timestamp) >= window.start.getTime());
+    const conditions = assessCapacityConditions(inWindow, read.state?.state, customer.fabric?.highCuPercent ?? 90);
     return {
       ...read,
       datapoints: [...read.datapoints, ...fabric.datapoints],
+      ...(conditions.length > 0 ? { conditions: conditions.map((c) => `${c.code}: ${c.message}`) } : {}),
       ...(fabric.error !== undefined && !read.diagnosis
         ? {
             diagnosis: diagnoseFabric(fabric.error, {
@@ -308,6 +314,7 @@ function toOutcome(read: ResourceRead): ResourceOutcome {
     ...(read.state?.state ? { state: read.state.state } : {}),
     ...(read.state?.sku ? { sku: read.state.sku } : {}),
     ...(read.diagnosis ? { code: read.diagnosis.code, message: read.diagnosis.cause } : {}),
+    ...(read.conditions ? { conditions: read.conditions } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 import { mapWithConcurrency } from '../batching/map-with-concurrency';
 import type { Customer } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
+import { isFabricCapacity } from '../fabric/fabric-metrics';
+import { THROTTLING_PERCENT } from '../fabric/assess-capacity-conditions';
 import { rollUpPoints } from '../query/roll-up-points';
 import { resourceTypeOf } from '../resources/resource-type-of';
 import type { CustomerStatus, CustomerStatusStore } from '../store/customer-status-store';
@@ -37,6 +39,10 @@ export interface DashboardSeries {
   /** Hourly averages over the last 7 days. */
   readonly week: number[];
   readonly latest?: number;
+  /** A line to draw across the chart, e.g. 100 for a Fabric capacity's CU % (its limit). */
+  readonly referenceLine?: number;
+  /** Indexes into `day` where the capacity throttled (interactive delay or a rejection at or past 100 %). */
+  readonly marks?: number[];
 }
 
 export interface DashboardResource {
@@ -122,8 +128,13 @@ async function buildCustomer(
   const resources = await Promise.all(
     customer.resources.map(async (target): Promise<DashboardResource> => {
       const outcome = outcomes.get(target.resourceId.toLowerCase());
+      const fabric = customer.fabric !== undefined && isFabricCapacity(target.resourceId);
+      const throttled = fabric
+        ? await throttledTimestamps(sources, customer.id, target.resourceId, weekAgo, now)
+        : undefined;
       const series = await Promise.all(
-        target.metrics.map(async (metric): Promise<DashboardSeries> => {
+        // A Fabric capacity shows its CU % (the maximum of each interval: throttling hides in the max).
+        [...(fabric ? ['CUPercent'] : []), ...target.metrics].map(async (metric): Promise<DashboardSeries> => {
           const points = await sources.metricsTable.query({
             customerId: customer.id,
             resourceId: target.resourceId,
@@ -131,16 +142,23 @@ async function buildCustomer(
             from: weekAgo,
             to: now,
           });
+          const cu = fabric && metric === 'CUPercent';
           const value = (p: { average?: number; total?: number; maximum?: number }) =>
-            p.average ?? p.total ?? p.maximum;
-          const day = points
-            .filter((p) => Date.parse(p.timestamp) >= dayAgo)
-            .map(value)
-            .filter(isNumber);
+            cu ? (p.maximum ?? p.average) : (p.average ?? p.total ?? p.maximum);
+          const dayPoints = points.filter((p) => Date.parse(p.timestamp) >= dayAgo && isNumber(value(p)));
+          const day = dayPoints.map(value).filter(isNumber);
+          const marks = cu ? dayPoints.flatMap((p, i) => (throttled?.has(p.timestamp) ? [i] : [])) : [];
           const week = rollUpPoints(points, 'PT1H').map(value).filter(isNumber);
           const unit = points[0]?.unit;
           const latest = day.at(-1) ?? week.at(-1);
-          return { metric, ...(unit ? { unit } : {}), day, week, ...(latest !== undefined ? { latest } : {}) };
+          return {
+            metric,
+            ...(unit ? { unit } : {}),
+            day,
+            week,
+            ...(latest !== undefined ? { latest } : {}),
+            ...(cu ? { referenceLine: 100, marks } : {}),
+          };
         }),
       );
       return {
@@ -177,4 +195,21 @@ async function buildCustomer(
 
 function isNumber(v: number | undefined): v is number {
   return v !== undefined && Number.isFinite(v);
+}
+
+/** Timestamps of a Fabric capacity's intervals where it throttled (delay or a rejection at or past 100 %). */
+async function throttledTimestamps(
+  sources: DashboardSources,
+  customerId: string,
+  resourceId: string,
+  from: Date,
+  to: Date,
+): Promise<Set<string>> {
+  const stages = ['InteractiveDelayPercent', 'InteractiveRejectionPercent', 'BackgroundRejectionPercent'];
+  const series = await Promise.all(
+    stages.map((metric) => sources.metricsTable.query({ customerId, resourceId, metric, from, to })),
+  );
+  return new Set(
+    series.flat().flatMap((p) => ((p.maximum ?? p.average ?? 0) >= THROTTLING_PERCENT ? [p.timestamp] : [])),
+  );
 }

@@ -105,8 +105,8 @@ function renderResource(r: DashboardResource): string {
       (
         s,
       ) => `<tr><th scope="row">${e(s.metric)}</th><td class="num">${s.latest === undefined ? '—' : e(format(s.latest))}${s.unit ? ` <span class="unit">${e(unitLabel(s.unit))}</span>` : ''}</td>
-      <td>${renderSvgSparkline(s.day, { label: `${r.name} ${s.metric}, last 24 h`, ...(s.unit ? { unit: s.unit } : {}) })}</td>
-      <td>${renderSvgSparkline(s.week, { label: `${r.name} ${s.metric}, last 7 days (hourly)`, ...(s.unit ? { unit: s.unit } : {}) })}</td></tr>`,
+      <td>${renderSvgSparkline(s.day, { label: `${r.name} ${s.metric}, last 24 h`, ...(s.unit ? { unit: s.unit } : {}), ...(s.referenceLine !== undefined ? { reference: s.referenceLine, marks: s.marks ?? [] } : {}) })}</td>
+      <td>${renderSvgSparkline(s.week, { label: `${r.name} ${s.metric}, last 7 days (hourly)`, ...(s.unit ? { unit: s.unit } : {}), ...(s.referenceLine !== undefined ? { reference: s.referenceLine } : {}) })}</td></tr>`,
     )
     .join('');
   return `<div class="resource" data-resource="${e(r.name)}">
@@ -167,7 +167,7 @@ h2{margin:0;font-size:16px}.id{font-weight:400;color:#57606a;font-size:13px}
 table{width:100%;border-collapse:collapse;font-size:13px}th,td{text-align:left;padding:2px 4px;vertical-align:middle}
 thead th{font-size:11px;color:#57606a;font-weight:600}tbody th{font-weight:500;max-width:120px;overflow-wrap:anywhere}
 .num{white-space:nowrap;font-variant-numeric:tabular-nums}.unit{color:#57606a}
-svg.spark{display:block;max-width:100%;height:auto}svg.spark polyline{fill:none;stroke:#0969da;stroke-width:1.6}svg.spark circle{fill:#0969da}svg.spark .none{stroke:#d0d7de;stroke-dasharray:3 3}
+svg.spark{display:block;max-width:100%;height:auto}svg.spark polyline{fill:none;stroke:#0969da;stroke-width:1.6}svg.spark circle{fill:#0969da}svg.spark .none{stroke:#d0d7de;stroke-dasharray:3 3}svg.spark .limit{stroke:#cf222e;stroke-width:1}svg.spark circle.mark{fill:#cf222e}
 .runs{margin-top:8px;font-size:13px}.runs ul{margin:4px 0;padding-left:18px}.runs.none{color:#57606a}
 .run{font-weight:600}.r-succeeded{color:#0f5323}.r-failed{color:#a40e26}.r-running,.r-queued,.r-retrying{color:#0a3069}
 @media (max-width:480px){.grid{grid-template-columns:1fr;padding:10px}header{padding:12px}thead th:nth-child(4),tbody td:nth-child(4){display:none}}

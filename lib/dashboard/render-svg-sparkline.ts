@@ -6,6 +6,10 @@ export interface SparklineOptions {
   /** Accessible name, e.g. "Percentage CPU, last 24 h". */
   readonly label: string;
   readonly unit?: string;
+  /** A dashed horizontal line at this value (kept inside the scale), e.g. 100 for CU %. */
+  readonly reference?: number;
+  /** Indexes of values to mark (e.g. throttled intervals). */
+  readonly marks?: readonly number[];
 }
 
 /**
@@ -21,8 +25,10 @@ export function renderSvgSparkline(values: readonly number[], options: Sparkline
   if (values.length === 0) {
     return `<svg class="spark empty" role="img" aria-label="${escapeHtml(options.label)}: no data" data-points="0" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><line x1="${pad}" y1="${height / 2}" x2="${width - pad}" y2="${height / 2}" class="none"/><title>${escapeHtml(options.label)}: no data</title></svg>`;
   }
-  const min = Math.min(...values);
-  const max = Math.max(...values);
+  const reference = options.reference;
+  const scaled = reference === undefined ? values : [...values, reference];
+  const min = Math.min(...scaled);
+  const max = Math.max(...scaled);
   const span = max - min || 1;
   const step = values.length > 1 ? (width - 2 * pad) / (values.length - 1) : 0;
   const coords = values.map((v, i) => {
@@ -31,10 +37,23 @@ export function renderSvgSparkline(values: readonly number[], options: Sparkline
     return [round(x), round(y)] as const;
   });
   const [lastX, lastY] = coords.at(-1)!;
-  const title = `${options.label}: min ${fmt(min)}${unit}, max ${fmt(max)}${unit}, last ${fmt(values.at(-1)!)}${unit} (${values.length} points)`;
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const marks = (options.marks ?? []).filter((i) => i >= 0 && i < coords.length);
+  const title =
+    `${options.label}: min ${fmt(low)}${unit}, max ${fmt(high)}${unit}, last ${fmt(values.at(-1)!)}${unit} (${values.length} points)` +
+    (marks.length > 0 ? `, ${marks.length} throttled` : '');
+  const referenceY =
+    reference === undefined ? undefined : round(pad + (1 - (reference - min) / (max - min || 1)) * (height - 2 * pad));
+  const extra =
+    (referenceY === undefined
+      ? ''
+      : `<line class="limit" x1="${pad}" y1="${referenceY}" x2="${width - pad}" y2="${referenceY}" stroke-dasharray="3 2" data-reference="${reference}"/>`) +
+    marks.map((i) => `<circle class="mark" cx="${coords[i]![0]}" cy="${coords[i]![1]}" r="2"/>`).join('');
   return (
     `<svg class="spark" role="img" aria-label="${escapeHtml(title)}" data-points="${values.length}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<title>${escapeHtml(title)}</title>` +
+    extra +
     `<polyline points="${coords.map(([x, y]) => `${x},${y}`).join(' ')}"/>` +
     `<circle cx="${lastX}" cy="${lastY}" r="2.5"/></svg>`
   );

@@ -12,6 +12,7 @@ import type { ArmClients } from '../resources/arm-clients';
 import { readResourceState, type ResourceState } from '../resources/read-resource-state';
 import { mergeResourceTargets } from '../discovery/merge-resource-targets';
 import type { DiscoveredResource } from '../discovery/query-resource-graph';
+import { isFabricCapacity } from '../fabric/fabric-metrics';
 import { checkMetricDefinitions } from './check-metric-definitions';
 import { diagnoseError, type Diagnosis } from './diagnose-error';
 import { diagnosisContextFor, type DiagnosisContext, type Stage } from './diagnosis-catalogue';
@@ -191,7 +192,60 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
       ...(probe.ok ? {} : { diagnosis: probe.diagnosis }),
     });
   }
+  const fabricIds = targets.map((t) => t.resourceId).filter(isFabricCapacity);
+  if (customer.fabric && fabricIds.length > 0) {
+    stages.push(await checkFabric(customer, credential, fabricIds, window, deps, context, [secretValue], callSignal()));
+  }
   return finish();
+}
+
+/**
+ * The Fabric stage: for a pull customer, the whole path afresh (workspaces, dataset, version probe,
+ * capacities, the last closed hour's timepoints) with the fresh credential; for a push customer, what
+ * its pushed events gave for that hour.
+ */
+async function checkFabric(
+  customer: Customer,
+  credential: TokenCredential,
+  capacityIds: readonly string[],
+  window: TimeWindow,
+  deps: CollectDependencies,
+  context: DiagnosisContext,
+  secrets: readonly (string | undefined)[],
+  signal: AbortSignal,
+): Promise<StageResult> {
+  const start = performance.now();
+  const mode = customer.fabric?.mode ?? 'pull';
+  const reads = await deps.fabric.collect(customer, credential, capacityIds, window, signal, { fresh: true });
+  const failed = reads.find((r) => r.error !== undefined);
+  const points = reads.reduce((sum, r) => sum + r.datapoints.length, 0);
+  const what =
+    mode === 'push'
+      ? `pushed capacity events: ${points} datapoint(s) for ${reads.length} capacity(ies) in ${window.start.toISOString()}/${window.end.toISOString()}` +
+        (points === 0 ? ' (none yet: is the Eventstream or notebook sending?)' : '')
+      : `Capacity Metrics app model via Power BI executeQueries (token for the Power BI API from tenant ${customer.tenantId}): ` +
+        `${points} datapoint(s) for ${reads.length} capacity(ies)`;
+  return {
+    stage: 'fabric',
+    ok: !failed,
+    durationMs: performance.now() - start,
+    detail: what,
+    ...(failed
+      ? {
+          diagnosis: diagnoseError(
+            failed.error,
+            'fabric',
+            {
+              ...context,
+              ...failed.ids,
+              scope: failed.resourceId,
+              capacityName: failed.resourceId.split('/').pop() as string,
+            },
+            secrets,
+          ),
+        }
+      : {}),
+  };
 }
 
 type SignalFactory = () => AbortSignal;

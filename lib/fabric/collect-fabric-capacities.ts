@@ -69,6 +69,7 @@ export class FabricCollector {
     resourceIds: readonly string[],
     window: { readonly start: Date; readonly end: Date },
     signal?: AbortSignal,
+    options: { readonly fresh?: boolean } = {},
   ): Promise<FabricCapacityRead[]> {
     const config = customer.fabric;
     const capacities = resourceIds.filter(isFabricCapacity);
@@ -114,6 +115,7 @@ export class FabricCollector {
     let modelIds: Set<string>;
     let listed: Awaited<ReturnType<PowerBiClient['listCapacities']>>;
     try {
+      if (options.fresh) await this.options.models.clear(customer.id);
       ({ model, shape } = await this.#model(client, customer.id, config, signal));
       try {
         modelIds = await readModelCapacityIds(client, model.datasetId, shape, signal);

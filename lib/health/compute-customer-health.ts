@@ -88,11 +88,29 @@ export function computeCustomerHealth(input: HealthInput): CustomerHealth {
       ...base,
     };
   }
+  const conditions = capacityConditions(status);
+  if (conditions.length > 0) {
+    // Collection works, but a Fabric capacity itself needs attention (throttling, high CU, carry-forward, paused).
+    const code = conditions[0]?.split(': ')[1];
+    return {
+      state: 'degraded',
+      reason: `last run succeeded; ${conditions.join('; ')}`,
+      ...(code ? { code } : {}),
+      ...base,
+    };
+  }
   if (expiry.secretExpiry !== 'ok') {
     const expiryCode = expiry.secretExpiry === 'none' ? 'SecretWithoutExpiry' : 'SecretExpiring';
     return { state: 'healthy', reason: expiryReason(expiry), code: expiryCode, ...base };
   }
   return { state: 'healthy', reason: 'last run succeeded', ...base };
+}
+
+/** `fabriccontoso: CapacityThrottling: interactive requests rejected (peak 113 %)` per condition of the last run. */
+function capacityConditions(status: CustomerStatus): string[] {
+  return (status.resources ?? []).flatMap((r) =>
+    (r.conditions ?? []).map((condition) => `${r.resourceId.split('/').pop() ?? r.resourceId}: ${condition}`),
+  );
 }
 
 function secretExpiry(

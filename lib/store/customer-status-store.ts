@@ -11,6 +11,8 @@ export interface ResourceOutcome {
   readonly sku?: string;
   readonly code?: string;
   readonly message?: string;
+  /** A Fabric capacity's own condition over the window, e.g. `CapacityThrottling: interactive requests rejected (peak 113 %)`. */
+  readonly conditions?: readonly string[];
 }
 
 /** What the last run of a customer did; never holds a secret. */

@@ -6,6 +6,9 @@ import { CustomerRegistry } from '../../lib/customers/customer-registry';
 import { detectModelShape } from '../../lib/fabric/capacity-metrics-model';
 import { PowerBiClient } from '../../lib/fabric/power-bi-client';
 import { getCustomerMetrics } from '../../lib/http/metrics-handlers';
+import { runConnectionTest } from '../../lib/diagnose/run-connection-test';
+import { buildDashboardModel } from '../../lib/dashboard/build-dashboard-model';
+import { renderDashboard } from '../../lib/dashboard/render-dashboard';
 import { buildDemoScenario, DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
 import { FABRIC_DEMO_IDS } from '../../lib/local/demo/add-fabric-demo';
 import type { SandboxModelVersion } from '../../lib/local/sandbox/power-bi/capacity-metrics-model-versions';
@@ -195,5 +198,43 @@ describe('Fabric capacity utilization, pull path (Capacity Metrics app model)', 
       { start, end },
     );
     expect((reads[0]?.error as { code?: string }).code).toBe('FabricPullNeedsCustomerPrincipal');
+  });
+});
+
+describe('the connection test with Fabric capacities', () => {
+  it('has a passing Fabric stage for contoso and records the throttling capacity as a health condition', async () => {
+    const report = await runConnectionTest(await app.services.registry.get('contoso'), app.services);
+    const fabric = report.stages.find((s) => s.stage === 'fabric');
+    expect(fabric).toMatchObject({ ok: true });
+    expect(fabric?.detail).toMatch(
+      /Capacity Metrics app model via Power BI executeQueries .* \d+ datapoint\(s\) for 1 capacity/,
+    );
+
+    const result = await collectCustomer(message('contoso'), app.services, recordingLogger());
+    const conditions = result.resources.find((r) => FABRIC.test(r.resourceId))?.conditions ?? [];
+    expect(conditions.join()).toMatch(/^CapacityThrottling: interactive requests (rejected|delayed) \(peak \d+ %\)/);
+  });
+
+  it('fails the Fabric stage of a blocked tenant with its own code and the fix', async () => {
+    const report = await runConnectionTest(await app.services.registry.get('alpineski'), app.services);
+    expect(report.ok).toBe(false);
+    const fabric = report.stages.find((s) => s.stage === 'fabric');
+    expect(fabric?.diagnosis).toMatchObject({ code: 'PowerBiServicePrincipalsDisabled', who: 'customer' });
+  });
+});
+
+describe('the dashboard with a Fabric capacity', () => {
+  it('draws the CU % chart with the 100 % line and marks the throttled intervals', async () => {
+    await collectCustomer(message('contoso'), app.services, recordingLogger());
+    const model = await buildDashboardModel(app.services);
+    const capacity = model.customers.find((c) => c.id === 'contoso')?.resources.find((r) => r.name === 'fabriccontoso');
+    const cu = capacity?.series.find((s) => s.metric === 'CUPercent');
+    expect(cu?.referenceLine).toBe(100);
+    expect(cu?.day.length).toBeGreaterThan(0);
+    expect(cu?.marks?.length).toBeGreaterThan(0);
+    for (const i of cu?.marks ?? []) expect(cu?.day[i]).toBeGreaterThan(60);
+    const html = renderDashboard(model);
+    expect(html).toContain('data-reference="100"');
+    expect(html).toContain('class="mark"');
   });
 });

@@ -132,8 +132,18 @@ function renderSeriesTable(series: readonly Series[]): string {
       fmt(present.length ? present.reduce((a, b) => a + b, 0) / present.length : undefined),
       fmt(maxs.length ? Math.max(...maxs) : undefined),
       fmt(present.at(-1)),
-      renderSparkline(values),
+      s.metric === 'CUPercent' ? renderCuTrend(maxs) : renderSparkline(values),
     ];
   });
   return formatTable(['RESOURCE', 'METRIC', 'UNIT', 'POINTS', 'MIN', 'AVG', 'MAX', 'LAST', 'TREND'], rows);
+}
+
+/**
+ * A Fabric capacity's CU %: the maximum of each interval (throttling hides in the max) on a scale whose
+ * top is the 100 % limit (or the peak above it), and how many intervals reached the limit.
+ */
+function renderCuTrend(maxima: readonly number[]): string {
+  const top = Math.max(100, ...maxima);
+  const over = maxima.filter((v) => v >= 100).length;
+  return `${renderSparkline(maxima, 24, { min: 0, max: top })} ${over > 0 ? `${over}× ≥100 %` : '<100 %'}`;
 }
