@@ -74,6 +74,7 @@ var appSettings = {
   FABRIC_AUDIENCE: 'https://api.fabric.microsoft.com'
   FABRIC_LOOKBACK_MINUTES: '30'
   SERVICE_HOST_SUFFIXES: 'blob.${environment().suffixes.storage},dfs.${environment().suffixes.storage},ingest.monitor.azure.com,api.powerbi.com,api.fabric.microsoft.com'
+  AZURE_MONITOR_LOOKBACK_MINUTES: '20'
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

@@ -149,6 +149,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       keyVaultUrl: config.keyVaultUrl,
       httpTimeoutMs: config.httpTimeoutMs,
       customerConcurrency: config.customerConcurrency,
+      metricSources: config.metricSources,
     },
     now,
     ensureStorage() {

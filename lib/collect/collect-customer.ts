@@ -13,7 +13,9 @@ import { diagnosisContextFor, type DiagnosisContext, type Stage } from '../diagn
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
 import type { Datapoint } from '../metrics/datapoint';
+import { planMetricRead } from '../metrics/plan-metric-read';
 import { readResourceMetrics } from '../metrics/read-resource-metrics';
+import type { MetricSourceId, MetricSourceTiming } from '../config/metric-sources';
 import type { ArmClientFactory, ArmClients } from '../resources/arm-clients';
 import { readResourceState, type ResourceState } from '../resources/read-resource-state';
 import type { CustomerStatusStore, ResourceOutcome } from '../store/customer-status-store';
@@ -45,6 +47,8 @@ export interface CollectDependencies {
     readonly keyVaultUrl: string;
     readonly httpTimeoutMs: number;
     readonly customerConcurrency: number;
+    /** Look-back and ingestion delay per metric source. */
+    readonly metricSources: Readonly<Record<MetricSourceId, MetricSourceTiming>>;
   };
   readonly now: () => Date;
 }
@@ -256,10 +260,12 @@ async function readResource(
   }
   if (target.metrics.length === 0) return { target, state: read.state, rawResource: read.raw, datapoints: [] };
   try {
+    // The window plus its look-back, in the same call: late buckets of the previous window get completed.
+    const plan = planMetricRead(window, target.interval, deps.settings.metricSources.azureMonitor, deps.now());
     const datapoints = await readResourceMetrics(
       clients.monitor,
       target,
-      window,
+      plan,
       AbortSignal.timeout(deps.settings.httpTimeoutMs),
     );
     return { target, state: read.state, rawResource: read.raw, datapoints };

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import { readStorageEndpoints } from './read-storage-endpoints';
 import type { ServiceHostAllowList } from '../trust/service-host-allow-list';
+import { METRIC_SOURCES, type MetricSourceId, type MetricSourceTiming } from './metric-sources';
 import { SETTINGS, type SettingName } from './settings';
 
 /** How the app reaches its own storage account (tables, queues, blobs). */
@@ -59,6 +60,8 @@ export interface AppConfig {
   };
   /** Where customers' tokens may go: the cloud's service suffixes (+ the sandbox's loopback hosts locally). */
   readonly serviceHosts: ServiceHostAllowList;
+  /** Look-back and ingestion delay of each metric source. */
+  readonly metricSources: Readonly<Record<MetricSourceId, MetricSourceTiming>>;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -124,6 +127,18 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     fabricAudience: httpsUrl('FABRIC_AUDIENCE', value('FABRIC_AUDIENCE')),
     lookbackMinutes: positiveInt('FABRIC_LOOKBACK_MINUTES', 1440),
   };
+  const metricSources = Object.fromEntries(
+    METRIC_SOURCES.map((source) => {
+      const text = read(source.lookBackSetting) ?? '';
+      const minutes = Number(text);
+      const delay = source.ingestionDelayMinutes;
+      // Shorter than the delay would leave buckets provisional for good: the next run would never re-read them.
+      if (!Number.isInteger(minutes) || minutes > 1440 || (minutes !== 0 && minutes < delay)) {
+        problems.push(`${source.lookBackSetting} must be 0 or a whole number from ${delay} to 1440 (got "${text}")`);
+      }
+      return [source.id, { lookBackMs: minutes * 60_000, ingestionDelayMs: delay * 60_000 }];
+    }),
+  ) as Record<MetricSourceId, MetricSourceTiming>;
   const managedIdentityClientId = read('MANAGED_IDENTITY_CLIENT_ID');
   const appIdentity = read('APP_IDENTITY');
   if (appIdentity !== 'managedIdentity' && appIdentity !== 'azureCli') {
@@ -161,6 +176,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     tokenExchangeScope: `${tokenExchangeAudience}/.default`,
     fabric,
     serviceHosts,
+    metricSources,
   });
 }
 

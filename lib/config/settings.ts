@@ -1,3 +1,5 @@
+import { METRIC_SOURCES } from './metric-sources';
+
 /**
  * The catalogue of every app setting the product reads. It is the single source for
  * the config loader, the README settings table and the infra drift test, so the three
@@ -226,6 +228,14 @@ export const SETTINGS = [
       'Minutes of Fabric CU data re-read before each window: the Capacity Metrics model lags 10–15 minutes, so late timepoints land on the next run.',
     setBy: 'infra',
   },
+  // One look-back setting per metric source (lib/config/metric-sources.ts).
+  ...METRIC_SOURCES.map((source) => ({
+    name: source.lookBackSetting,
+    default: String(source.defaultLookBackMinutes),
+    required: false,
+    description: `Minutes before each window that a run also re-reads from ${source.label}, so buckets that were late or partly filled are completed (0: off; else at least the source's ${source.ingestionDelayMinutes}-minute ingestion delay).`,
+    setBy: 'infra' as const,
+  })),
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -3,6 +3,8 @@ import { fabricConfigSchema } from '../fabric/fabric-config';
 
 /** Azure Monitor accepts at most this many metric names in one per-resource call. */
 export const MAX_METRICS_PER_CALL = 20;
+/** Dimensions one metric may be split by in one request (a `$filter` clause each). */
+export const MAX_SPLIT_DIMENSIONS = 10;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `/subscriptions/{guid}/resourceGroups/{rg}/providers/{ns}/{type}/{name}` (nested types allowed). */
@@ -41,7 +43,12 @@ export const METRIC_INTERVALS = ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H
 
 export const resourceIdSchema = z.string().regex(RESOURCE_ID, 'must be a full ARM resource ID');
 
-export const resourceTargetSchema = z.object({
+/** A dimension name as Azure Monitor defines it (e.g. `Tier`, `ApiName`, `Microsoft.ResourceId`). */
+const dimensionNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w .\-/]{0,127}$/, 'must be a dimension name (letters, digits, space, _ . - /)');
+
+const resourceTargetFields = z.object({
   resourceId: resourceIdSchema,
   /** Metric names as Azure Monitor defines them (e.g. `Percentage CPU`). Empty: state only (Fabric). */
   metrics: z
@@ -56,14 +63,42 @@ export const resourceTargetSchema = z.object({
     .default([]),
   aggregations: z.array(z.enum(AGGREGATIONS)).min(1).default(['Average', 'Maximum']),
   interval: z.enum(METRIC_INTERVALS).default('PT5M'),
+  /**
+   * Dimensions to split a metric by, keyed by metric name, e.g. `{"BlobCount": ["Tier"]}`: each value
+   * combination is stored as its own series. Metrics not named here are read unsplit.
+   */
+  dimensions: z
+    .record(z.string().min(1).max(200), z.array(dimensionNameSchema).min(1).max(MAX_SPLIT_DIMENSIONS))
+    .default({}),
 });
+
+/** Every metric named in `dimensions` must be one the target collects. */
+function checkDimensionMetrics(
+  target: { metrics: string[]; dimensions: Record<string, string[]> },
+  ctx: z.RefinementCtx,
+) {
+  const metrics = new Set(target.metrics.map((m) => m.toLowerCase()));
+  for (const metric of Object.keys(target.dimensions)) {
+    if (!metrics.has(metric.toLowerCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dimensions', metric],
+        message: `"${metric}" is not one of this resource's metrics`,
+      });
+    }
+  }
+}
+
+export const resourceTargetSchema = resourceTargetFields.superRefine(checkDimensionMetrics);
 export type ResourceTarget = z.infer<typeof resourceTargetSchema>;
 
 /** An ARM resource type as Resource Graph names it, e.g. `microsoft.compute/virtualmachines`. */
 const RESOURCE_TYPE = /^[A-Za-z0-9.]+(\/[A-Za-z0-9]+)+$/;
 
 /** What to collect from each discovered resource of one type (same fields as a configured resource). */
-export const discoveredMetricsSchema = resourceTargetSchema.omit({ resourceId: true });
+export const discoveredMetricsSchema = resourceTargetFields
+  .omit({ resourceId: true })
+  .superRefine(checkDimensionMetrics);
 
 /**
  * Optional resource discovery: every resource of `resourceTypes` in `subscriptions` is found through

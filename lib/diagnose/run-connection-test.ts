@@ -306,7 +306,13 @@ async function checkResource(
     return failed(diagnoseError(error, 'metrics', context, secrets));
   }
   try {
-    const points = await readResourceMetrics(clients.monitor, target, window, signal());
+    // A readiness probe: the closed hour as is, no look-back.
+    const points = await readResourceMetrics(
+      clients.monitor,
+      target,
+      { range: window, settledBefore: window.end },
+      signal(),
+    );
     return {
       resourceId: target.resourceId,
       verdict: 'ready',

@@ -1,12 +1,26 @@
+/**
+ * Dimension values of one split series, keyed by dimension name (as configured, else as Azure names it).
+ * Absent or empty: the metric's unsplit series.
+ */
+export type Dimensions = Readonly<Record<string, string>>;
+
 /** One aggregated value of one metric of one resource at one time grain. */
 export interface Datapoint {
   readonly resourceId: string;
   /** The metric name as configured (Azure's `name.value`), never the localized display name. */
   readonly metric: string;
-  /** ISO 8601 instant, UTC, second precision, e.g. `2026-11-22T09:05:00Z`. */
+  /** The dimension values of the series this point belongs to; absent for an unsplit series. */
+  readonly dimensions?: Dimensions;
+  /** ISO 8601 instant, UTC, second precision, e.g. `2026-11-22T09:05:00Z`: the start of the bucket. */
   readonly timestamp: string;
+  /** The grain Azure actually answered with (it may differ from the one asked for). */
   readonly interval: string;
   readonly unit?: string;
+  /**
+   * True while the bucket may still change: it closed less than the source's ingestion delay before it was
+   * read, so late samples can still arrive. A later read that finds it settled writes it without the flag.
+   */
+  readonly provisional?: boolean;
   readonly average?: number;
   readonly minimum?: number;
   readonly maximum?: number;
@@ -22,4 +36,9 @@ export function toUtcSecond(value: string | Date): string {
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) throw new RangeError(`Not a timestamp: ${String(value)}`);
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** True when the point belongs to a split series (it has at least one dimension value). */
+export function hasDimensions(dimensions: Dimensions | undefined): dimensions is Dimensions {
+  return dimensions !== undefined && Object.keys(dimensions).length > 0;
 }

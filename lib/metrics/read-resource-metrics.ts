@@ -1,30 +1,76 @@
 import type { MonitorClient } from '@azure/arm-monitor';
 import { chunk } from '../batching/chunk';
 import { MAX_METRICS_PER_CALL, type ResourceTarget } from '../customers/customer';
-import type { TimeWindow } from '../collect/closed-window';
 import type { Datapoint } from './datapoint';
+import type { MetricRead } from './plan-metric-read';
 import { toDatapoints } from './to-datapoints';
 
 /**
- * Reads the configured metrics of one resource for one window, at most 20 names per call
- * (Azure Monitor's limit). Errors propagate as the SDK's RestError for the caller to diagnose.
+ * Split series asked for per call. Azure's `top` defaults to 10 series once a `$filter` is given
+ * (Metrics_List `top`: "Valid only if $filter is specified. Defaults to 10."), which would silently drop
+ * the 11th value of a dimension; we ask for more.
+ */
+export const SPLIT_SERIES_TOP = 100;
+
+/**
+ * Reads the configured metrics of one resource over one read range (the window and its look-back) in as
+ * few calls as Azure allows: at most 20 names per call, and one call per distinct dimension split (the
+ * `$filter` applies to every metric of a call). Errors propagate as the SDK's RestError.
  */
 export async function readResourceMetrics(
   client: MonitorClient,
   target: ResourceTarget,
-  window: TimeWindow,
+  read: MetricRead,
   abortSignal?: AbortSignal,
 ): Promise<Datapoint[]> {
   const points: Datapoint[] = [];
-  for (const names of chunk(target.metrics, MAX_METRICS_PER_CALL)) {
-    const response = await client.metrics.list(target.resourceId, {
-      timespan: `${window.start.toISOString()}/${window.end.toISOString()}`,
-      interval: target.interval,
-      metricnames: names.join(','),
-      aggregation: target.aggregations.join(','),
-      ...(abortSignal ? { abortSignal } : {}),
-    });
-    points.push(...toDatapoints(target.resourceId, names, target.interval, response));
+  for (const { names, dimensions } of groupBySplit(target)) {
+    for (const part of chunk(names, MAX_METRICS_PER_CALL)) {
+      const filter = splitFilter(dimensions);
+      const response = await client.metrics.list(target.resourceId, {
+        timespan: `${read.range.start.toISOString()}/${read.range.end.toISOString()}`,
+        interval: target.interval,
+        metricnames: part.join(','),
+        aggregation: target.aggregations.join(','),
+        ...(filter ? { filter, top: SPLIT_SERIES_TOP } : {}),
+        ...(abortSignal ? { abortSignal } : {}),
+      });
+      points.push(
+        ...toDatapoints(response, {
+          resourceId: target.resourceId,
+          requestedMetrics: part,
+          interval: target.interval,
+          range: read.range,
+          settledBefore: read.settledBefore,
+          dimensionNames: dimensions,
+        }),
+      );
+    }
   }
   return points;
+}
+
+/** The target's metrics grouped by the dimensions they are split by (unsplit metrics form one group). */
+export function groupBySplit(target: Pick<ResourceTarget, 'metrics' | 'dimensions'>): Array<{
+  names: string[];
+  dimensions: string[];
+}> {
+  const splitOf = new Map(Object.entries(target.dimensions ?? {}).map(([m, d]) => [m.toLowerCase(), d]));
+  const groups = new Map<string, { names: string[]; dimensions: string[] }>();
+  for (const name of target.metrics) {
+    const dimensions = splitOf.get(name.toLowerCase()) ?? [];
+    const key = dimensions
+      .map((d) => d.toLowerCase())
+      .sort()
+      .join('\n');
+    const group = groups.get(key) ?? { names: [], dimensions };
+    group.names.push(name);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** `Tier eq '*' and ApiName eq '*'`: one series per value combination (Azure's `$filter` syntax). */
+export function splitFilter(dimensions: readonly string[]): string | undefined {
+  return dimensions.length > 0 ? dimensions.map((d) => `${d} eq '*'`).join(' and ') : undefined;
 }

@@ -1,16 +1,38 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { AGGREGATION_FIELDS, type Datapoint } from '../metrics/datapoint';
-import { metricPartitionKey, metricRowKey } from './metric-keys';
+import { AGGREGATION_FIELDS, hasDimensions, type Datapoint, type Dimensions } from '../metrics/datapoint';
+import { DIMENSION_KEY_LENGTH, metricPartitionKey, metricRowKey } from './metric-keys';
 import { submitInBatches } from './table-entity';
 
 export interface SeriesQuery {
   readonly customerId: string;
   readonly resourceId: string;
   readonly metric: string;
+  /** The split series with these dimension values; absent: the metric's unsplit series. */
+  readonly dimensions?: Dimensions;
   readonly from: Date;
   readonly to: Date;
   /** Stop after this many points (the API bounds responses). */
   readonly limit?: number;
+}
+
+/** Every stored series of one metric of one resource: the unsplit one and each split one. */
+export interface MetricSeriesQuery {
+  readonly customerId: string;
+  readonly resourceId: string;
+  readonly metric: string;
+  readonly from: Date;
+  readonly to: Date;
+  /** Stop after this many points in all. */
+  readonly limit?: number;
+  /** Continue inside the series `dimensionKey` ('' = unsplit) at `from`, then the series after it. */
+  readonly resume?: { readonly dimensionKey: string; readonly from: Date };
+}
+
+/** One stored series; `dimensionKey` is '' for the unsplit series. */
+export interface StoredSeries {
+  readonly dimensionKey: string;
+  readonly dimensions?: Dimensions;
+  readonly points: Datapoint[];
 }
 
 type DatapointEntity = {
@@ -19,9 +41,12 @@ type DatapointEntity = {
   customerId: string;
   resourceId: string;
   metric: string;
+  /** JSON of the dimension values (tables hold no nested objects); absent for an unsplit series. */
+  dimensions?: string;
   timestamp: Date;
   interval: string;
   unit?: string;
+  provisional?: boolean;
   average?: number;
   minimum?: number;
   maximum?: number;
@@ -29,35 +54,40 @@ type DatapointEntity = {
   count?: number;
 };
 
-/** Time series of metric datapoints in Table Storage, one partition per customer + resource + metric. */
+/**
+ * Time series of metric datapoints in Table Storage, one partition per customer + resource + metric
+ * (+ dimension values for a split series).
+ */
 export class MetricsTable {
   constructor(private readonly table: TableClient) {}
 
   /**
    * Upserts (replace) datapoints in per-partition transactions of at most 100. Writing the same
-   * datapoints twice leaves identical rows: keys derive from the data only.
-   * @returns the number of datapoints written.
+   * datapoints twice leaves identical rows: keys derive from the data only. A point read twice in one
+   * batch (same series and instant) is one row; the later reading wins.
+   * @returns the number of rows written.
    */
   async write(customerId: string, datapoints: readonly Datapoint[]): Promise<number> {
-    const byPartition = new Map<string, DatapointEntity[]>();
+    const byPartition = new Map<string, Map<string, DatapointEntity>>();
     for (const point of datapoints) {
       const entity = toEntity(customerId, point);
-      const list = byPartition.get(entity.partitionKey) ?? [];
-      list.push(entity);
-      byPartition.set(entity.partitionKey, list);
+      const rows = byPartition.get(entity.partitionKey) ?? new Map<string, DatapointEntity>();
+      rows.set(entity.rowKey, entity);
+      byPartition.set(entity.partitionKey, rows);
     }
-    for (const entities of byPartition.values()) {
-      await submitInBatches(
+    let written = 0;
+    for (const rows of byPartition.values()) {
+      written += await submitInBatches(
         this.table,
-        dedupeByRowKey(entities).map((entity): TransactionAction => ['upsert', entity, 'Replace']),
+        [...rows.values()].map((entity): TransactionAction => ['upsert', entity, 'Replace']),
       );
     }
-    return datapoints.length;
+    return written;
   }
 
   /** Datapoints of one series in [from, to), oldest first: a partition-equality, row-range query. */
   async query(query: SeriesQuery): Promise<Datapoint[]> {
-    const partitionKey = metricPartitionKey(query.customerId, query.resourceId, query.metric);
+    const partitionKey = metricPartitionKey(query.customerId, query.resourceId, query.metric, query.dimensions);
     const filter = odata`PartitionKey eq ${partitionKey} and RowKey ge ${metricRowKey(query.from)} and RowKey lt ${metricRowKey(query.to)}`;
     const points: Datapoint[] = [];
     for await (const entity of this.table.listEntities<DatapointEntity>({ queryOptions: { filter } })) {
@@ -65,6 +95,52 @@ export class MetricsTable {
       if (query.limit !== undefined && points.length >= query.limit) break;
     }
     return points;
+  }
+
+  /**
+   * Every series of one metric in [from, to): the unsplit partition, then the split ones in key order (one
+   * partition-range query, as split partitions share the unsplit key as prefix). Oldest first per series.
+   */
+  async querySeries(query: MetricSeriesQuery): Promise<StoredSeries[]> {
+    const base = metricPartitionKey(query.customerId, query.resourceId, query.metric);
+    const from = metricRowKey(query.from);
+    const to = metricRowKey(query.to);
+    const resumeKey = query.resume?.dimensionKey;
+    const resumeFrom = query.resume ? metricRowKey(query.resume.from) : from;
+    const filters: string[] = [];
+    if (!resumeKey) {
+      filters.push(odata`PartitionKey eq ${base} and RowKey ge ${resumeFrom} and RowKey lt ${to}`);
+      filters.push(
+        odata`PartitionKey gt ${`${base}~`} and PartitionKey lt ${`${base}~~`} and RowKey ge ${from} and RowKey lt ${to}`,
+      );
+    } else {
+      const resumePartition = `${base}~${resumeKey}`;
+      filters.push(odata`PartitionKey eq ${resumePartition} and RowKey ge ${resumeFrom} and RowKey lt ${to}`);
+      filters.push(
+        odata`PartitionKey gt ${resumePartition} and PartitionKey lt ${`${base}~~`} and RowKey ge ${from} and RowKey lt ${to}`,
+      );
+    }
+    const splitKey = new RegExp(`^${escapeRegExp(base)}(?:~([0-9a-f]{${DIMENSION_KEY_LENGTH}}))?$`);
+    const series = new Map<string, StoredSeries>();
+    let count = 0;
+    for (const filter of filters) {
+      for await (const entity of this.table.listEntities<DatapointEntity>({ queryOptions: { filter } })) {
+        // A metric whose own name continues this one's with `~` sorts in the same range: not ours.
+        const match = splitKey.exec(entity.partitionKey);
+        if (!match) continue;
+        const point = fromEntity(entity);
+        const key = match[1] ?? '';
+        const entry = series.get(key) ?? {
+          dimensionKey: key,
+          ...(point.dimensions ? { dimensions: point.dimensions } : {}),
+          points: [],
+        };
+        entry.points.push(point);
+        series.set(key, entry);
+        if (query.limit !== undefined && ++count >= query.limit) return [...series.values()];
+      }
+    }
+    return [...series.values()];
   }
 
   /**
@@ -93,7 +169,7 @@ export class MetricsTable {
 
 function toEntity(customerId: string, point: Datapoint): DatapointEntity {
   const entity: DatapointEntity = {
-    partitionKey: metricPartitionKey(customerId, point.resourceId, point.metric),
+    partitionKey: metricPartitionKey(customerId, point.resourceId, point.metric, point.dimensions),
     rowKey: metricRowKey(point.timestamp),
     customerId,
     resourceId: point.resourceId,
@@ -101,7 +177,9 @@ function toEntity(customerId: string, point: Datapoint): DatapointEntity {
     timestamp: new Date(metricRowKey(point.timestamp)),
     interval: point.interval,
   };
+  if (hasDimensions(point.dimensions)) entity.dimensions = JSON.stringify(point.dimensions);
   if (point.unit !== undefined) entity.unit = point.unit;
+  if (point.provisional) entity.provisional = true;
   for (const field of AGGREGATION_FIELDS) {
     const value = point[field];
     if (value !== undefined && Number.isFinite(value)) entity[field] = value;
@@ -116,7 +194,9 @@ function fromEntity(entity: DatapointEntity): Datapoint {
     timestamp: entity.rowKey,
     interval: entity.interval,
   };
+  if (entity.dimensions) point.dimensions = JSON.parse(entity.dimensions) as Dimensions;
   if (entity.unit) point.unit = entity.unit;
+  if (entity.provisional === true) point.provisional = true;
   for (const field of AGGREGATION_FIELDS) {
     const value = entity[field];
     // Whole numbers may come back as Int64 (BigInt) from the service.
@@ -125,7 +205,6 @@ function fromEntity(entity: DatapointEntity): Datapoint {
   return point;
 }
 
-/** A transaction may not touch one row twice; the last value for a row wins. */
-function dedupeByRowKey(entities: DatapointEntity[]): DatapointEntity[] {
-  return [...new Map(entities.map((e) => [e.rowKey, e])).values()];
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -34,14 +34,15 @@ afterAll(async () => app?.close());
 describe('createCustomerCredential (every auth mode, end to end against the sandbox)', () => {
   it('collects the certificate customer (wingtip) with the PEM from Key Vault', async () => {
     const result = await collect('wingtip');
-    expect(result).toMatchObject({ outcome: 'ok', datapointsWritten: 12 });
+    // 12 five-minute points of the hour and 4 of its 20-minute look-back.
+    expect(result).toMatchObject({ outcome: 'ok', datapointsWritten: 16 });
     const secret = await app.services.secrets.read({ id: 'wingtip', secretName: 'customer-wingtip-secret' });
     expect(app.services.credentials.isCached('wingtip', secret.version)).toBe(true);
   });
 
   it('collects the federated customer (adatum) without any secret, through the managed identity token exchange', async () => {
     const result = await collect('adatum');
-    expect(result).toMatchObject({ outcome: 'ok', datapointsWritten: 12 });
+    expect(result).toMatchObject({ outcome: 'ok', datapointsWritten: 16 });
     await expect(
       app.services.secrets.read({ id: 'adatum', secretName: 'customer-adatum-secret' }),
     ).rejects.toMatchObject({ code: 'SecretNotFound' });
@@ -50,8 +51,8 @@ describe('createCustomerCredential (every auth mode, end to end against the sand
   it("collects the Lighthouse customer (litware) with the app's own token, Fabric state included", async () => {
     const result = await collect('litware');
     expect(result.outcome).toBe('ok');
-    // 12 from the configured Power BI capacity, 12 from vm-litware-etl found by discovery (Resource Graph).
-    expect(result.datapointsWritten).toBe(24);
+    // 16 from the configured Power BI capacity, 16 from vm-litware-etl found by discovery (Resource Graph).
+    expect(result.datapointsWritten).toBe(32);
     expect(result.resources.map((r) => r.resourceId)).toContainEqual(expect.stringContaining('vm-litware-etl'));
     expect(result.resources.find((r) => r.resourceId.includes('Microsoft.Fabric'))).toMatchObject({
       ok: true,

@@ -40,8 +40,8 @@ describe('ctc', () => {
     const { code, out } = await ctc('query', 'contoso', '--since', '24h');
     expect(code).toBe(0);
     const cpu = out.split('\n').find((l) => l.includes('Percentage CPU'))!;
-    expect(cpu).toMatch(/^vm-contoso-gw\s+Percentage CPU\s+Percent\s+12\s/);
-    expect(cpu).toMatch(/[▁▂▃▄▅▆▇█]{12}$/);
+    expect(cpu).toMatch(/^vm-contoso-gw\s+Percentage CPU\s+Percent\s+16\s/);
+    expect(cpu).toMatch(/[▁▂▃▄▅▆▇█]{16}$/);
   });
 
   it('prints valid CSV across pages with one header', async () => {
@@ -49,7 +49,7 @@ describe('ctc', () => {
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\r\n');
     expect(lines.filter((l) => l.startsWith('customerId,'))).toHaveLength(1);
-    expect(lines).toHaveLength(37);
+    expect(lines).toHaveLength(49);
     expect(lines.slice(1).every((l) => l.split(',').length === 12)).toBe(true);
   });
 
@@ -78,7 +78,7 @@ describe('ctc', () => {
     const { code, out, err } = await ctc('collect', 'contoso', '--wait');
     expect(code).toBe(0);
     expect(out.trim()).toMatch(/^\d{8}T\d{4}Z-[0-9a-f]{8}$/);
-    expect(err).toMatch(/contoso succeeded — 36 datapoints/);
+    expect(err).toMatch(/contoso succeeded — 48 datapoints/);
     const failed = await ctc('collect', 'fabrikam', '--wait');
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/fabrikam failed — AADSTS7000222/);

@@ -45,19 +45,24 @@ describe('collectCustomer', () => {
     const log = recordingLogger();
     const result = await collectCustomer(message('contoso'), app.services, log);
     expect(result.outcome).toBe('ok');
-    // 1 hour at PT5M = 12 points for each of cpu_metric, overload_metric and Percentage CPU.
-    expect(result.datapointsWritten).toBe(36);
+    // 1 hour at PT5M = 12 points, plus 4 from the 20-minute look-back, for each of cpu_metric,
+    // overload_metric and Percentage CPU: every one of them a row.
+    expect(result.datapointsWritten).toBe(48);
     const fabric = result.resources.find((r) => r.resourceId.includes('Microsoft.Fabric'));
     expect(fabric).toMatchObject({ ok: true, state: 'Active', sku: 'F64', datapoints: 0 });
 
     const rows = await tableRows(METRICS_TABLE, odata`customerId eq ${'contoso'}`);
-    expect(rows).toHaveLength(36);
+    expect(rows).toHaveLength(48);
+    // Nothing outside the window and its look-back (07:40–09:00), and a window long past is final.
+    const times = rows.map((r) => String(r.rowKey)).sort();
+    expect([times[0], times.at(-1)]).toEqual(['2026-11-22T07:40:00Z', '2026-11-22T08:55:00Z']);
+    expect(rows.some((r) => r.provisional)).toBe(false);
     expect(new Set(rows.map((r) => r.metric))).toEqual(new Set(['cpu_metric', 'overload_metric', 'Percentage CPU']));
 
     const status = await app.services.statuses.find('contoso');
     expect(status).toMatchObject({
       outcome: 'ok',
-      datapointsWritten: 36,
+      datapointsWritten: 48,
       consecutiveFailures: 0,
       lastRunId: '20261122T0800Z-aaaaaaaa',
     });
@@ -76,7 +81,7 @@ describe('collectCustomer', () => {
     await collectCustomer(message('contoso'), app.services, recordingLogger());
     const second = await tableRows(METRICS_TABLE, odata`customerId eq ${'contoso'}`);
     expect(second).toEqual(first);
-    expect(second).toHaveLength(36);
+    expect(second).toHaveLength(48);
   });
 
   it('records an expired secret as AADSTS7000222 with the fix, and does not ask for a retry', async () => {

@@ -102,7 +102,7 @@ describe('snapshot delivery to the customer storage', () => {
     try {
       const result = await collectCustomer(message('contoso', 'deliver-403-1'), app.services, recordingLogger());
       expect(result.outcome).toBe('failed');
-      expect(result.datapointsWritten).toBe(36);
+      expect(result.datapointsWritten).toBe(48);
       expect(result.diagnosis).toMatchObject({
         stage: 'delivery',
         code: 'DeliveryRoleMissing',
@@ -124,7 +124,7 @@ describe('snapshot delivery to the customer storage', () => {
       const table = TableClient.fromConnectionString(app.env.azurite.connectionString, METRICS_TABLE);
       let rows = 0;
       for await (const _ of table.listEntities({ queryOptions: { filter: odata`customerId eq ${'contoso'}` } })) rows++;
-      expect(rows).toBe(36);
+      expect(rows).toBe(48);
       const ours = (await app.services.snapshots.read('contoso', {
         start: new Date(window.windowStart),
         end: new Date(window.windowEnd),
@@ -136,7 +136,7 @@ describe('snapshot delivery to the customer storage', () => {
         outcome: 'failed',
         errorStage: 'delivery',
         errorCode: 'DeliveryRoleMissing',
-        datapointsWritten: 36,
+        datapointsWritten: 48,
       });
       expect(JSON.stringify(result)).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
       for (const secret of app.secretValues) expect(JSON.stringify(result)).not.toContain(secret);
@@ -152,7 +152,7 @@ describe('snapshot delivery to the customer storage', () => {
     const delivery = { blobServiceUrl: `${app.env.sandbox.urls.storage}/stfabrikamexports`, container: 'exports' };
     await withDelivery('contoso', delivery, async () => {
       const result = await collectCustomer(message('contoso', 'deliver-tenant-1'), app.services, recordingLogger());
-      expect(result.datapointsWritten).toBe(36);
+      expect(result.datapointsWritten).toBe(48);
       expect(result.diagnosis).toMatchObject({ stage: 'delivery', code: 'DeliveryPrincipalNotInTenant' });
       expect(result.diagnosis?.cause).toContain(`belongs to tenant ${fabrikam.tenantId}`);
       expect(result.diagnosis?.cause).toContain(`lives in tenant ${contoso.tenantId}`);

@@ -29,6 +29,7 @@ describe('mergeResourceTargets', () => {
         metrics: ['Percentage CPU'],
         aggregations: ['Average', 'Maximum'],
         interval: 'PT5M',
+        dimensions: {},
       },
     ]);
   });

@@ -73,7 +73,7 @@ describe('ResourceDiscovery in the worker', () => {
     // ...and is collected once the cache has expired.
     const refreshed = await runAt(25);
     expect(refreshed.graphQueries).toBeGreaterThan(0);
-    expect(refreshed.result.resources.find((r) => r.resourceId === NEW_VM)).toMatchObject({ ok: true, datapoints: 12 });
+    expect(refreshed.result.resources.find((r) => r.resourceId === NEW_VM)).toMatchObject({ ok: true, datapoints: 16 });
 
     // The ETL VM is deleted: after the next refresh it is no longer read, and reported exactly once.
     app.env.sandbox.state.removeResource(ETL_VM);
@@ -115,7 +115,7 @@ describe('ResourceDiscovery in the worker', () => {
     const status = await app.services.statuses.find('litware');
     expect(status).toMatchObject({ outcome: 'failed', errorStage: 'arm' });
     // The last known list (with the VM discovered earlier) was still collected.
-    expect(status?.resources.find((r) => r.resourceId === NEW_VM)).toMatchObject({ ok: true, datapoints: 12 });
+    expect(status?.resources.find((r) => r.resourceId === NEW_VM)).toMatchObject({ ok: true, datapoints: 16 });
   });
 
   it('lets the metrics API and the resources view read discovered resources, but not vanished ones', async () => {

@@ -73,15 +73,16 @@ describe('a collection cycle through the registered functions', () => {
     const { status, body } = await api('/customers/contoso/metrics');
     expect(status).toBe(200);
     const cpu = body.series.find((s: { metric: string }) => s.metric === 'Percentage CPU');
-    expect(cpu.points.length).toBe(12);
+    // The hour that just closed and the 20 minutes before it (the look-back).
+    expect(cpu.points.length).toBe(16);
     expect(cpu.points[0]).toHaveProperty('average');
-    expect(body.series.reduce((n: number, s: { points: unknown[] }) => n + s.points.length, 0)).toBe(36);
+    expect(body.series.reduce((n: number, s: { points: unknown[] }) => n + s.points.length, 0)).toBe(48);
   });
 
   it('shows the failing customers with their codes, and contoso unaffected', async () => {
     const { body } = await api('/customers');
     const status = Object.fromEntries(body.customers.map((c: Json) => [c.id, c.status]));
-    expect(status.contoso).toMatchObject({ outcome: 'ok', datapointsWritten: 36 });
+    expect(status.contoso).toMatchObject({ outcome: 'ok', datapointsWritten: 48 });
     expect(status.fabrikam).toMatchObject({ outcome: 'failed', errorCode: 'AADSTS7000222', errorStage: 'token' });
     expect(status.northwind).toMatchObject({ outcome: 'failed', errorCode: 'AuthorizationFailed' });
   });
@@ -112,7 +113,8 @@ describe('a collection cycle through the registered functions', () => {
     await queue.sendMessage(encoded);
     await host.waitForIdle();
     expect(await metricRows('contoso')).toEqual(once);
-    expect(once.length).toBe(before.length + 36);
+    // Its window and look-back (09:40–11:00) do not overlap the earlier run's rows.
+    expect(once.length).toBe(before.length + 48);
   });
 
   it('drops a malformed queue message with a clear log line instead of retrying it', async () => {

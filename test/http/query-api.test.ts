@@ -39,15 +39,17 @@ describe('GET /api/customers/{id}/metrics', () => {
       'pbicontoso cpu_metric',
       'vm-contoso-gw Percentage CPU',
     ]);
-    expect(body.series[0].points).toHaveLength(12);
+    // The hour and its 20-minute look-back.
+    expect(body.series[0].points).toHaveLength(16);
     expect(body.truncated).toBe(false);
   });
 
   it('rolls up to PT1H with min <= avg <= max', async () => {
     const { body } = await get('/customers/contoso/metrics?metric=Percentage%20CPU&interval=PT1H&from=2d');
     expect(body.interval).toBe('PT1H');
-    const [point] = body.series[0].points;
-    expect(body.series[0].points).toHaveLength(1);
+    // The collected hour, and the hour before it that the look-back reached into.
+    const [, point] = body.series[0].points;
+    expect(body.series[0].points).toHaveLength(2);
     expect(point.timestamp).toMatch(/T\d{2}:00:00Z$/);
     expect(point.minimum).toBeLessThanOrEqual(point.average);
     expect(point.average).toBeLessThanOrEqual(point.maximum);
@@ -66,9 +68,9 @@ describe('GET /api/customers/{id}/metrics', () => {
       token = body.continuationToken;
       pages++;
     } while (token && pages < 20);
-    expect(seen).toHaveLength(36);
-    expect(new Set(seen).size).toBe(36);
-    expect(pages).toBe(6);
+    expect(seen).toHaveLength(48);
+    expect(new Set(seen).size).toBe(48);
+    expect(pages).toBe(7);
   });
 
   it('answers CSV for format=csv and for Accept: text/csv', async () => {
@@ -80,7 +82,7 @@ describe('GET /api/customers/{id}/metrics', () => {
     expect(lines[0]).toBe(
       'customerId,resourceId,resourceName,metric,unit,interval,timestamp,minimum,average,maximum,total,count',
     );
-    expect(lines).toHaveLength(13);
+    expect(lines).toHaveLength(17);
     expect(lines[1]).toMatch(/^contoso,\/subscriptions\/.+,vm-contoso-gw,Percentage CPU,Percent,PT5M,\d{4}-/);
   });
 
@@ -188,7 +190,7 @@ describe('POST /api/customers/{id}/collect and GET /api/runs/{runId}', () => {
         trigger: 'manual',
         status: 'succeeded',
         attempts: 1,
-        datapointsWritten: 36,
+        datapointsWritten: 48,
       }),
     ]);
     const third = await post('/customers/contoso/collect');

@@ -285,8 +285,8 @@ describe('removeCustomer (DELETE /api/customers/{id})', () => {
     await collectCustomer(message('contoso'), app.services, recordingLogger());
     expect(await app.services.metricsTable.deleteCustomer('nobody-at-all')).toBe(0);
     const { body } = await call(deleteCustomer, 'DELETE', 'fourthcoffee', { query: { purgeData: 'true' } });
-    // Every collection of it used the same window: 12 five-minute points, one snapshot.
-    expect(body).toEqual({ customerId: 'fourthcoffee', secretDeleted: true, purged: { datapoints: 12, snapshots: 1 } });
+    // Every collection of it used the same window: 12 five-minute points and 4 of the look-back, one snapshot.
+    expect(body).toEqual({ customerId: 'fourthcoffee', secretDeleted: true, purged: { datapoints: 16, snapshots: 1 } });
     const range = { resourceId: VM, metric: 'Percentage CPU', from: new Date(0), to: new Date('2100-01-01') };
     expect(await app.services.metricsTable.query({ customerId: 'fourthcoffee', ...range })).toEqual([]);
     const window = { start: new Date('2026-11-22T08:00:00.000Z'), end: new Date('2026-11-22T09:00:00.000Z') };

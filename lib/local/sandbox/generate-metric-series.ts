@@ -19,7 +19,18 @@ export interface MetricSeriesRequest {
   readonly end: Date;
   readonly intervalMs: number;
   readonly aggregations: readonly Aggregation[];
+  /** The split series' dimension values (name → value); absent: the unsplit series. */
+  readonly dimensionValues?: Readonly<Record<string, string>>;
+  /**
+   * Ingestion: the sandbox clock and how late samples arrive. A minute's sample exists only once the minute
+   * has ended and its delay has passed; absent: every sample exists (a fully ingested past).
+   */
+  readonly ingestion?: { readonly now: Date; readonly delayMs: number };
 }
+
+/** Share of minutes that arrive later than the typical delay ("longer at times"), and by how much. */
+const LATE_MINUTE_SHARE = 0.1;
+const LATE_MINUTE_EXTRA_MS = 4 * 60_000;
 
 /** More minute samples per point add cost but not realism. */
 const MAX_SAMPLES_PER_POINT = 60;
@@ -39,22 +50,68 @@ export function generateMetricSeries(request: MetricSeriesRequest): MetricDataPo
   const minutes = Math.max(1, Math.round(intervalMs / MINUTE_MS));
   const samplesPerPoint = Math.min(minutes, MAX_SAMPLES_PER_POINT);
   const step = intervalMs / samplesPerPoint;
-  const resourceBias = unitHash(`${request.resourceId.toLowerCase()}|${request.spec.name}|bias`) - 0.5;
+  const seed = seriesSeed(request.resourceId, request.dimensionValues);
+  const resourceBias = unitHash(`${seed}|${request.spec.name}|bias`) - 0.5;
   for (let t = first; t < request.end.getTime(); t += intervalMs) {
     const samples: number[] = [];
     for (let i = 0; i < samplesPerPoint; i++) {
       const minute = Math.floor((t + i * step) / MINUTE_MS) * MINUTE_MS;
-      samples.push(sampleAt(request.resourceId, request.spec, minute, resourceBias));
+      if (!isIngested(seed, request, minute)) continue;
+      samples.push(sampleAt(seed, request.spec, minute, resourceBias, request.dimensionValues));
     }
-    points.push(aggregate(new Date(t), samples, minutes, request.spec, request.aggregations));
+    // Azure's "no data yet" slot: the timestamp without any aggregate field.
+    if (samples.length === 0) points.push({ timeStamp: formatTimestamp(new Date(t)) });
+    else {
+      // A partly ingested bucket aggregates what has arrived: total and count grow as the clock advances.
+      const covered = Math.round((minutes * samples.length) / samplesPerPoint);
+      points.push(aggregate(new Date(t), samples, covered, request.spec, request.aggregations));
+    }
   }
   return points;
 }
 
-function sampleAt(resourceId: string, spec: MetricSpec, minute: number, bias: number): number {
-  const u = unitHash(`${resourceId.toLowerCase()}|${spec.name}|${minute}`);
+/**
+ * Azure Monitor ingestion delay: platform metrics appear 1–3 minutes after the minute they measure, sometimes
+ * later (measured in tomkerkhove/promitor#198; Dynatrace's Azure poller waits 5 minutes because "Azure Monitor
+ * is an eventually consistent metrics API"; opentelemetry-collector-contrib#37337: a collector reading up to
+ * "now" loses points). A slot none of whose minutes has arrived is answered with its timestamp only; a partly
+ * arrived bucket aggregates what is there (metrics-troubleshoot, "unexpected drop in values", as raised in
+ * MicrosoftDocs/azure-docs#119644). Which minutes are late is deterministic.
+ */
+function isIngested(seed: string, request: MetricSeriesRequest, minute: number): boolean {
+  if (!request.ingestion) return true;
+  const late = unitHash(`${seed}|${request.spec.name}|${minute}|late`) < LATE_MINUTE_SHARE;
+  const delay = request.ingestion.delayMs + (late ? LATE_MINUTE_EXTRA_MS : 0);
+  return minute + MINUTE_MS + delay <= request.ingestion.now.getTime();
+}
+
+/** Split series differ from each other and from the unsplit one; the unsplit seed is the resource id as before. */
+function seriesSeed(resourceId: string, dimensionValues: Readonly<Record<string, string>> | undefined): string {
+  const id = resourceId.toLowerCase();
+  if (!dimensionValues || Object.keys(dimensionValues).length === 0) return id;
+  const parts = Object.entries(dimensionValues)
+    .map(([k, v]) => `${k.toLowerCase()}=${v}`)
+    .sort();
+  return `${id}|${parts.join('|')}`;
+}
+
+function sampleAt(
+  seed: string,
+  spec: MetricSpec,
+  minute: number,
+  bias: number,
+  dimensionValues: Readonly<Record<string, string>> | undefined,
+): number {
+  const u = unitHash(`${seed}|${spec.name}|${minute}`);
   const shape = spec.shape;
   switch (shape.kind) {
+    case 'levels': {
+      // A split series has its value's level; the unsplit series is the sum over all values.
+      const values = Object.values(dimensionValues ?? {});
+      return values.length > 0
+        ? (shape.levels[values[0]!] ?? 0)
+        : Object.values(shape.levels).reduce((a, b) => a + b, 0);
+    }
     case 'rareEvent':
       return u < shape.probability ? 1 : 0;
     case 'growing': {

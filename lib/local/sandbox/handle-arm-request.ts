@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Aggregation } from '../../customers/customer';
 import { AGGREGATIONS } from '../../customers/customer';
 import { authenticateBearer } from './authenticate-bearer';
-import { formatTimestamp, generateMetricSeries } from './generate-metric-series';
+import { formatTimestamp, generateMetricSeries, type MetricDataPoint } from './generate-metric-series';
 import { findMetricSpecs, type MetricSpec } from './metric-catalog';
 import { handleResourceGraphRequest, RESOURCE_GRAPH_PATH } from './handle-resource-graph-request';
-import { parseIsoDuration } from './parse-iso-duration';
+import { parseIsoDuration } from '../../metrics/parse-iso-duration';
 import { providerBody, unsupportedApiVersion } from './provider-api-versions';
 import { ARM_READ_ROLES, ROLE_DEFINITION_IDS } from './role-definitions';
 import { ARM_AUDIENCE, type SandboxContext } from './sandbox-context';
@@ -122,7 +122,7 @@ export function handleArmRequest(
     return refused ? sendJson(res, 400, refused) : sendJson(res, 200, resourceBody(resource));
   }
   if (operation.kind === 'metricDefinitions') return sendJson(res, 200, metricDefinitionsBody(resource));
-  const metrics = metricsBody(resource, query, state.now());
+  const metrics = metricsBody(resource, query, state.now(), state.metricIngestionDelayMs);
   sendJson(res, metrics.status, metrics.body);
 }
 
@@ -255,25 +255,32 @@ function metricDefinitionsBody(resource: SandboxResource): unknown {
       name: { value: spec.name, localizedValue: spec.localizedName },
       displayDescription: spec.description,
       isDimensionRequired: false,
+      ...(spec.dimensions
+        ? { dimensions: spec.dimensions.map((d) => ({ value: d.name, localizedValue: d.localizedName })) }
+        : {}),
       unit: spec.unit,
       primaryAggregationType: spec.primaryAggregation,
       supportedAggregationTypes: spec.supportedAggregations,
-      metricAvailabilities: ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'].map((timeGrain) => ({
-        timeGrain,
-        retention: 'P93D',
-      })),
+      metricAvailabilities: (spec.timeGrains ?? ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D']).map(
+        (timeGrain) => ({
+          timeGrain,
+          retention: 'P93D',
+        }),
+      ),
     })),
   };
 }
 
 /**
  * The per-resource metrics answer (`Metrics_List`), also the per-resource part of a batch answer.
- * `query` takes `timespan`, `interval`, `metricnames`, `aggregation` (and `$filter`).
+ * `query` takes `timespan`, `interval`, `metricnames`, `aggregation`, `$filter` and `top`; with
+ * `ingestionDelayMs` the newest minutes are not there yet (Azure Monitor's ingestion delay).
  */
 export function metricsBody(
   resource: SandboxResource,
   query: URLSearchParams,
   now: Date,
+  ingestionDelayMs?: number,
 ): { status: number; body: unknown } {
   const badRequest = (message: string) => ({ status: 400, body: { code: 'BadRequest', message } });
   const specs = findMetricSpecs(resource.type);
@@ -298,7 +305,13 @@ export function metricsBody(
   const timespan = parseTimespan(query.get('timespan'), now);
   if (!timespan)
     return badRequest(`Invalid timespan '${query.get('timespan') ?? ''}': expected startTime/endTime in ISO 8601.`);
-  const intervalText = query.get('interval') ?? 'PT1M';
+  const requestedInterval = query.get('interval') ?? 'PT1M';
+  const intervalText = adjustTimeGrain(selected, requestedInterval, query.get('AutoAdjustTimegrain') === 'true');
+  if (!intervalText) {
+    return badRequest(
+      `Invalid time grain '${requestedInterval}' for metric(s) ${selected.map((s) => s.name).join(',')}: supported time grains are ${selected.flatMap((s) => s.timeGrains ?? []).join(',')}.`,
+    );
+  }
   const intervalMs =
     intervalText.toUpperCase() === 'FULL'
       ? timespan.end.getTime() - timespan.start.getTime()
@@ -310,28 +323,57 @@ export function metricsBody(
   }
   const aggregations = parseAggregations(query.get('aggregation'));
   if (!aggregations) return badRequest(`Invalid aggregation '${query.get('aggregation') ?? ''}'.`);
+  const filterText = query.get('$filter');
+  const split = filterText ? parseSplitFilter(filterText) : [];
+  if (!split) return badRequest(`Invalid $filter '${filterText ?? ''}': expected clauses like "Tier eq '*'".`);
+  const top = Number(query.get('top') ?? DEFAULT_TOP);
+  if (!Number.isInteger(top) || top < 1) return badRequest(`Invalid top '${query.get('top') ?? ''}'.`);
 
   let cost = 0;
-  const value = selected.map((spec) => {
-    const data = generateMetricSeries({
-      resourceId: resource.id,
-      spec,
-      start: timespan.start,
-      end: timespan.end,
-      intervalMs,
-      aggregations: aggregations.length > 0 ? aggregations : [spec.primaryAggregation],
+  const value = [];
+  for (const spec of selected) {
+    const combos = splitSeries(spec, split);
+    if (typeof combos === 'string') return badRequest(combos);
+    const wanted = aggregations.length > 0 ? aggregations : [spec.primaryAggregation];
+    const series = combos.map((dimensionValues) => {
+      const data = generateMetricSeries({
+        resourceId: resource.id,
+        spec,
+        start: timespan.start,
+        end: timespan.end,
+        intervalMs,
+        aggregations: wanted,
+        ...(dimensionValues ? { dimensionValues } : {}),
+        ...(ingestionDelayMs !== undefined ? { ingestion: { now, delayMs: ingestionDelayMs } } : {}),
+      });
+      cost += data.length;
+      return {
+        metadatavalues: Object.entries(dimensionValues ?? {}).map(([name, v]) => ({
+          // Azure echoes dimension names in lower case ("tier" for a "Tier" filter), as in GetMetric.json.
+          name: { value: name.toLowerCase(), localizedValue: name.toLowerCase() },
+          value: v,
+        })),
+        data,
+      };
     });
-    cost += data.length;
-    return {
+    // With a $filter Azure returns the `top` series (default 10), largest first.
+    const ranked = filterText
+      ? series
+          .map((s) => ({ s, size: s.data.reduce((sum, p) => sum + Math.abs(primaryValue(p, spec) ?? 0), 0) }))
+          .sort((a, b) => b.size - a.size)
+          .slice(0, top)
+          .map(({ s }) => s)
+      : series;
+    value.push({
       id: `${resource.id}/providers/Microsoft.Insights/metrics/${spec.name}`,
       type: 'Microsoft.Insights/metrics',
       name: { value: spec.name, localizedValue: spec.localizedName },
       displayDescription: spec.description,
       unit: spec.unit,
-      timeseries: [{ metadatavalues: [], data }],
+      timeseries: ranked,
       errorCode: 'Success',
-    };
-  });
+    });
+  }
   return {
     status: 200,
     body: {
@@ -343,6 +385,76 @@ export function metricsBody(
       resourceregion: resource.location.toLowerCase().replace(/\s+/g, ''),
     },
   };
+}
+
+/**
+ * Metrics_List `top`: "The maximum number of records to retrieve. Valid only if $filter is specified.
+ * Defaults to 10." (Azure REST API reference, Metrics - List).
+ */
+const DEFAULT_TOP = 10;
+
+/** One `$filter` clause: a dimension and the values asked for ('*' = every value, one series each). */
+interface SplitClause {
+  readonly dimension: string;
+  readonly values: readonly string[] | '*';
+}
+
+/**
+ * Parses the `$filter` forms the collector and the docs use (learn.microsoft.com/rest/api/monitor/filter-syntax):
+ * `A eq '*'`, `A eq 'a1' or A eq 'a2'`, joined by `and`. An `or` may not mix dimensions.
+ */
+function parseSplitFilter(text: string): SplitClause[] | undefined {
+  const clauses: SplitClause[] = [];
+  for (const clause of text.split(/\s+and\s+/i)) {
+    const terms = clause.split(/\s+or\s+/i).map((t) => /^\s*([^\s']+(?:\s[^\s']+)*)\s+eq\s+'([^']*)'\s*$/i.exec(t));
+    if (terms.some((t) => !t)) return undefined;
+    const names = new Set(terms.map((t) => t![1]!.toLowerCase()));
+    if (names.size !== 1) return undefined;
+    const values = terms.map((t) => t![2]!);
+    clauses.push({ dimension: terms[0]![1]!, values: values.includes('*') ? '*' : values });
+  }
+  return clauses;
+}
+
+/**
+ * The series one metric answers with: one unsplit series without a filter; with one, a series per value
+ * combination of the filtered dimensions. A dimension the metric does not have is refused.
+ */
+function splitSeries(
+  spec: MetricSpec,
+  clauses: readonly SplitClause[],
+): Array<Readonly<Record<string, string>> | undefined> | string {
+  if (clauses.length === 0) return [undefined];
+  let combos: Array<Record<string, string>> = [{}];
+  for (const clause of clauses) {
+    const dimension = spec.dimensions?.find((d) => d.name.toLowerCase() === clause.dimension.toLowerCase());
+    if (!dimension) {
+      return `Metric: ${spec.name} does not support requested dimension combination: ${clause.dimension}, supported ones are: ${(spec.dimensions ?? []).map((d) => d.name).join(',') || 'none'}`;
+    }
+    const values =
+      clause.values === '*'
+        ? dimension.values
+        : dimension.values.filter((v) =>
+            (clause.values as readonly string[]).some((w) => w.toLowerCase() === v.toLowerCase()),
+          );
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [dimension.name]: v })));
+  }
+  return combos;
+}
+
+/** Azure's AutoAdjustTimegrain: the closest supported grain, or undefined (a 400) when not asked to adjust. */
+function adjustTimeGrain(specs: readonly MetricSpec[], interval: string, autoAdjust: boolean): string | undefined {
+  const grains = specs.find((s) => s.timeGrains)?.timeGrains;
+  if (!grains || interval.toUpperCase() === 'FULL' || grains.includes(interval.toUpperCase())) return interval;
+  if (!autoAdjust) return undefined;
+  const wanted = parseIsoDuration(interval) ?? 0;
+  return [...grains].sort(
+    (a, b) => Math.abs((parseIsoDuration(a) ?? 0) - wanted) - Math.abs((parseIsoDuration(b) ?? 0) - wanted),
+  )[0];
+}
+
+function primaryValue(point: MetricDataPoint, spec: MetricSpec): number | undefined {
+  return point[spec.primaryAggregation.toLowerCase() as Lowercase<Aggregation>];
 }
 
 function parseTimespan(text: string | null, now: Date): { start: Date; end: Date } | undefined {

@@ -129,7 +129,7 @@ export async function handleMetricsBatchRequest(
         ),
       );
     }
-    const answer = metricsBody(resource, perResource, context.state.now());
+    const answer = metricsBody(resource, perResource, context.state.now(), context.state.metricIngestionDelayMs);
     if (answer.status !== 200) {
       const flat = answer.body as { code?: string; message?: string };
       return sendJson(res, answer.status, error(flat.code ?? 'BadRequest', flat.message ?? 'Invalid request.'));

@@ -15,7 +15,16 @@ export type MetricShape =
   /** 0 most of the time, 1 with `probability` per minute (overload events). */
   | { readonly kind: 'rareEvent'; readonly probability: number }
   /** Slowly growing level (capacity), `growthPerDay` as a fraction of `base`. */
-  | { readonly kind: 'growing'; readonly base: number; readonly growthPerDay: number; readonly noise: number };
+  | { readonly kind: 'growing'; readonly base: number; readonly growthPerDay: number; readonly noise: number }
+  /** A flat level per value of the metric's dimension (e.g. blob count per tier); the unsplit series sums them. */
+  | { readonly kind: 'levels'; readonly levels: Readonly<Record<string, number>> };
+
+/** A dimension a metric can be split by, with the values the sandbox reports for it. */
+export interface MetricDimensionSpec {
+  readonly name: string;
+  readonly localizedName: string;
+  readonly values: readonly string[];
+}
 
 export interface MetricSpec {
   readonly name: string;
@@ -26,9 +35,18 @@ export interface MetricSpec {
   readonly primaryAggregation: Aggregation;
   readonly supportedAggregations: readonly Aggregation[];
   readonly shape: MetricShape;
+  /** Dimensions the metric can be split by with `$filter` (none: it cannot be split). */
+  readonly dimensions?: readonly MetricDimensionSpec[];
+  /** Time grains the metric supports (Storage capacity metrics are hourly only); default: all. */
+  readonly timeGrains?: readonly string[];
 }
 
 const GIB = 1024 ** 3;
+const BLOB_TIER: MetricDimensionSpec = {
+  name: 'Tier',
+  localizedName: 'Blob tier',
+  values: ['Hot', 'Standard', 'Cool', 'Archive', 'Untiered'],
+};
 const ALL: readonly Aggregation[] = ['Average', 'Minimum', 'Maximum', 'Total', 'Count'];
 
 /**
@@ -152,6 +170,35 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
       primaryAggregation: 'Average',
       supportedAggregations: ['Average', 'Minimum', 'Maximum'],
       shape: { kind: 'diurnal', base: 99.99, amplitude: 0, noise: 0.02, min: 99.9, max: 100, decimals: 3 },
+    },
+  ],
+  // Storage's capacity metrics, split by blob tier, as in the Metrics_List example GetMetric.json
+  // (azure-rest-api-specs, Microsoft.Insights 2024-02-01): BlobCount Hot 7 / Standard 2, the other tiers 0,
+  // BlobCapacity Standard 621492 / Hot 4733; hourly grain only (the example asks PT6H and gets PT1H).
+  'microsoft.storage/storageaccounts/blobservices': [
+    {
+      name: 'BlobCount',
+      localizedName: 'Blob Count',
+      description: 'The number of blob objects stored in the storage account.',
+      unit: 'Count',
+      metricClass: 'Saturation',
+      primaryAggregation: 'Average',
+      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      shape: { kind: 'levels', levels: { Hot: 7, Standard: 2, Cool: 0, Archive: 0, Untiered: 0 } },
+      dimensions: [BLOB_TIER],
+      timeGrains: ['PT1H'],
+    },
+    {
+      name: 'BlobCapacity',
+      localizedName: 'Blob Capacity',
+      description: 'The amount of storage used by the storage account\u2019s Blob service in bytes.',
+      unit: 'Bytes',
+      metricClass: 'Saturation',
+      primaryAggregation: 'Average',
+      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      shape: { kind: 'levels', levels: { Standard: 621492, Hot: 4733, Archive: 0, Untiered: 0, Cool: 0 } },
+      dimensions: [BLOB_TIER],
+      timeGrains: ['PT1H'],
     },
   ],
   'microsoft.fabric/capacities': [],

@@ -8,6 +8,7 @@ export const PROVIDER_API_VERSIONS: Readonly<Record<string, readonly string[]>> 
   'microsoft.powerbidedicated/capacities': ['2021-01-01', '2017-10-01'],
   'microsoft.compute/virtualmachines': ['2024-11-01', '2024-07-01', '2024-03-01'],
   'microsoft.storage/storageaccounts': ['2024-01-01', '2023-05-01', '2023-01-01'],
+  'microsoft.storage/storageaccounts/blobservices': ['2024-01-01', '2023-05-01', '2023-01-01'],
   // A type the collector has no built-in version for: it must ask the provider.
   'microsoft.cache/redis': ['2024-11-01-preview', '2024-03-01', '2023-08-01'],
 };

@@ -22,6 +22,8 @@ export interface SandboxSeed {
   readonly storageContainers?: readonly SandboxStorageContainerSeed[];
   /** Power BI / Fabric: tenant settings, workspaces with the Capacity Metrics model, Fabric capacities. */
   readonly powerBi?: SandboxPowerBiSeed;
+  /** Azure Monitor ingestion delay in seconds (default 180); null turns it off (all samples present at once). */
+  readonly metricIngestionDelaySeconds?: number | null;
 }
 
 /** A blob container in a storage account of the sandbox's storage front. */

@@ -144,12 +144,20 @@ const DEFAULT_MANAGED_IDENTITY = {
  * produce every failure a real cloud can give (expired secret, removed role, deleted app...).
  * Lookups are case-insensitive where Azure's are (GUIDs, resource ids, secret names).
  */
+/** Platform metrics are 1–3 minutes late in practice (see generate-metric-series.ts): the sandbox uses the slow end. */
+const DEFAULT_METRIC_INGESTION_DELAY_S = 180;
+
 export class SandboxState {
   readonly homeTenantId: string;
   readonly managedIdentity: { readonly clientId: string; readonly objectId: string };
   /** ARM id of the provider's vault: the scope Key Vault role assignments must cover. */
   readonly vaultResourceId: string;
   readonly now: () => Date;
+  /**
+   * How long after a minute ends its metric sample can be read (Azure Monitor's ingestion delay);
+   * undefined: every sample is there at once. Tests may change it.
+   */
+  metricIngestionDelayMs: number | undefined;
   /** Containers and blobs of the storage accounts served by the storage front. */
   readonly blobs = new SandboxBlobStore();
   /** ARM reads per principal × subscription (token bucket 250 / 25 per s); see sandbox-throttle.ts. */
@@ -176,6 +184,10 @@ export class SandboxState {
   constructor(seed: SandboxSeed = {}, now: () => Date = () => new Date()) {
     this.now = now;
     this.powerBi = new SandboxPowerBi(seed.powerBi);
+    this.metricIngestionDelayMs =
+      seed.metricIngestionDelaySeconds === null
+        ? undefined
+        : (seed.metricIngestionDelaySeconds ?? DEFAULT_METRIC_INGESTION_DELAY_S) * 1000;
     this.homeTenantId = seed.homeTenantId ?? DEFAULT_HOME_TENANT;
     this.managedIdentity = seed.managedIdentity ?? DEFAULT_MANAGED_IDENTITY;
     this.vaultResourceId =

@@ -114,4 +114,59 @@ describe('generateMetricSeries', () => {
   it('publishes no metrics for Fabric capacities', () => {
     expect(findMetricSpecs('Microsoft.Fabric/capacities')).toEqual([]);
   });
+
+  it('models ingestion delay: empty newest slots, and a last hourly bucket that fills up as the clock advances', () => {
+    const storage = VM.replace('Microsoft.Compute/virtualMachines/vm1', 'Microsoft.Storage/storageAccounts/st1');
+    const hour = { start: new Date('2026-03-02T09:00:00Z'), end: new Date('2026-03-02T11:00:00Z') };
+    const read = (now: string | undefined) =>
+      generateMetricSeries({
+        resourceId: storage,
+        spec: spec('Microsoft.Storage/storageAccounts', 'Transactions'),
+        ...hour,
+        intervalMs: 3_600_000,
+        aggregations: ['Total', 'Count'],
+        ...(now ? { ingestion: { now: new Date(now), delayMs: 180_000 } } : {}),
+      });
+    const complete = read(undefined);
+    const early = read('2026-03-02T10:20:00Z');
+    const later = read('2026-03-02T10:50:00Z');
+    const settled = read('2026-03-02T11:20:00Z');
+    // 09:00 is long closed at 10:20 (even its late minutes are in): it equals the fully ingested bucket.
+    expect(early[0]).toEqual(complete[0]);
+    // 10:00 is partly filled and grows: count and total rise, then equal the complete bucket.
+    expect(early[1]!.count!).toBeGreaterThan(0);
+    expect(early[1]!.count!).toBeLessThan(later[1]!.count!);
+    expect(later[1]!.total!).toBeLessThan(complete[1]!.total!);
+    expect(settled).toEqual(complete);
+  });
+
+  it('answers a slot whose minutes have not arrived with its timestamp only', () => {
+    const points = generateMetricSeries({
+      resourceId: VM,
+      spec: spec('Microsoft.Compute/virtualMachines', 'Percentage CPU'),
+      start: new Date('2026-03-02T09:00:00Z'),
+      end: new Date('2026-03-02T10:00:00Z'),
+      intervalMs: 5 * 60_000,
+      aggregations: ['Average', 'Maximum'],
+      ingestion: { now: new Date('2026-03-02T09:58:30Z'), delayMs: 180_000 },
+    });
+    expect(points).toHaveLength(12);
+    expect(points.at(-1)).toEqual({ timeStamp: '2026-03-02T09:55:00Z' });
+    expect(points[0]).toHaveProperty('average');
+  });
+
+  it('gives each value of a dimension its own level, and the unsplit series their sum', () => {
+    const blobCount = spec('Microsoft.Storage/storageAccounts/blobServices', 'BlobCount');
+    const at = (dimensionValues?: Record<string, string>) =>
+      generateMetricSeries({
+        resourceId: VM,
+        spec: blobCount,
+        start: new Date('2026-03-02T09:00:00Z'),
+        end: new Date('2026-03-02T10:00:00Z'),
+        intervalMs: 3_600_000,
+        aggregations: ['Average'],
+        ...(dimensionValues ? { dimensionValues } : {}),
+      })[0]?.average;
+    expect([at({ Tier: 'Hot' }), at({ Tier: 'Standard' }), at({ Tier: 'Cool' }), at()]).toEqual([7, 2, 0, 9]);
+  });
 });

@@ -33,6 +33,7 @@ describe('sandbox ARM', () => {
   const pbiId = `${rg}/providers/Microsoft.PowerBIDedicated/capacities/pbi1`;
   const fabricId = `${rg}/providers/Microsoft.Fabric/capacities/fabric1`;
   const storageId = `${rg}/providers/Microsoft.Storage/storageAccounts/st1`;
+  const blobServiceId = `${storageId}/blobServices/default`;
   const window = { timespan: '2026-03-02T09:00:00Z/2026-03-02T12:00:00Z', interval: 'PT5M' };
 
   const credentialFor = (principal: { clientId: string; secret: string }, tenant = tenantId) =>
@@ -95,6 +96,7 @@ describe('sandbox ARM', () => {
             },
           },
           { id: storageId, location: 'North Europe', kind: 'StorageV2', properties: {} },
+          { id: blobServiceId, location: 'West US 2', properties: {} },
         ],
       },
     });
@@ -207,6 +209,77 @@ describe('sandbox ARM', () => {
       expect(headers.get('x-ms-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(headers.get('x-ms-correlation-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(headers.get('x-ms-client-request-id')).toBe('req-1');
+    });
+
+    it('splits BlobCount and BlobCapacity by tier exactly as GetMetric.json, for its own request', async () => {
+      const example = loadExample(
+        'monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json',
+      );
+      const p = example.parameters;
+      const result = await monitorFor(reader).metrics.list(blobServiceId, {
+        timespan: p.timespan as string,
+        interval: p.interval as string,
+        metricnames: p.metricnames as string,
+        aggregation: p.aggregation as string,
+        filter: p.$filter as string,
+        top: p.top as number,
+        autoAdjustTimegrain: true,
+      });
+      const body = example.responses[200].body as {
+        interval: string;
+        value: { name: { value: string }; timeseries: { metadatavalues: { value: string }[]; data: unknown[] }[] }[];
+      };
+      // The example asks PT6H of an hourly-only metric and gets PT1H back.
+      expect(result.interval).toBe(body.interval);
+      const byTier = (value: typeof body.value) =>
+        value.map((m) => ({
+          metric: m.name.value,
+          series: Object.fromEntries(m.timeseries.map((t) => [t.metadatavalues[0]!.value, t.data])),
+        }));
+      const answered = JSON.parse(JSON.stringify(result).replace(/\.000Z/g, 'Z')) as typeof body;
+      expect(byTier(answered.value)).toEqual(byTier(body.value));
+      expect(answered.value[0]!.timeseries[0]!.metadatavalues).toEqual([
+        { name: { value: 'tier', localizedValue: 'tier' }, value: 'Hot' },
+      ]);
+    });
+
+    it('answers at most `top` split series (10 by default), and refuses a dimension the metric lacks', async () => {
+      const split = { ...window, interval: 'PT1H', metricnames: 'BlobCount', filter: "Tier eq '*'" };
+      const two = await monitorFor(reader).metrics.list(blobServiceId, { ...split, top: 2 });
+      expect(two.value[0]!.timeseries!.map((t) => t.metadatavalues![0]!.value)).toEqual(['Hot', 'Standard']);
+      const unsplit = await monitorFor(reader).metrics.list(blobServiceId, {
+        ...window,
+        interval: 'PT1H',
+        metricnames: 'BlobCount',
+      });
+      expect(unsplit.value[0]!.timeseries).toHaveLength(1);
+      expect(unsplit.value[0]!.timeseries![0]!.data![0]!.average).toBe(9);
+      const error = await monitorFor(reader)
+        .metrics.list(blobServiceId, { ...split, filter: "ApiName eq '*'" })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ statusCode: 400 });
+      const wrongGrain = await monitorFor(reader)
+        .metrics.list(blobServiceId, { ...split, interval: 'PT5M' })
+        .catch((e: unknown) => e);
+      expect(wrongGrain).toMatchObject({ statusCode: 400 });
+    });
+
+    it('answers the newest slots with a timestamp and no aggregate: their minutes are not ingested yet', async () => {
+      const now = Date.now();
+      const start = new Date(Math.floor(now / 300_000) * 300_000 - 1_800_000);
+      const end = new Date(start.getTime() + 2_700_000);
+      const result = await monitorFor(reader).metrics.list(vmId, {
+        timespan: `${start.toISOString()}/${end.toISOString()}`,
+        interval: 'PT5M',
+        metricnames: 'Percentage CPU',
+        aggregation: 'Average',
+      });
+      const data = result.value[0]!.timeseries![0]!.data!;
+      expect(data).toHaveLength(9);
+      expect(data[0]!.average).toBeTypeOf('number');
+      // The last slot starts after "now": nothing can have arrived for it.
+      expect(data.at(-1)!.average).toBeUndefined();
+      expect(Object.keys(JSON.parse(JSON.stringify(data.at(-1))) as object)).toEqual(['timeStamp']);
     });
 
     it('answers metric definitions in the shape of GetMetricDefinitionsMetricClass.json, and none for Fabric', async () => {
