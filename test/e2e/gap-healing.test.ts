@@ -37,6 +37,19 @@ async function fabrikamRowsIn(windowStart: string): Promise<number> {
   return rows;
 }
 
+/** `GET /api/customers/fabrikam/coverage` for the windows from `from` to `lastWindowStart`, as ops would read it. */
+async function coverageOf(from: string, lastWindowStart: string) {
+  const to = new Date(Date.parse(lastWindowStart) + HOUR).toISOString();
+  const query = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  const response = await fetch(`${host.httpUrl}/api/customers/fabrikam/coverage?${query}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as {
+    counts: Record<string, number>;
+    healedThrough?: string;
+    windows: Array<{ state: string; errorCode?: string }>;
+  };
+}
+
 /** Calls into fabrikam's tenant: its Entra tenant and its subscription in ARM. */
 const intoFabrikam = (requests: SandboxRequestEntry[]) =>
   requests.filter(
@@ -64,6 +77,9 @@ describe('gap healing: a customer broken for three windows, then fixed', () => {
       expect((await app.services.health.find('fabrikam'))?.state).toBe('actionRequired');
     }
     for (const w of broken) expect(await fabrikamRowsIn(w)).toBe(0);
+    const before = await coverageOf(broken[0]!, broken[2]!);
+    expect(before.counts).toMatchObject({ missed: 3, collected: 0 });
+    expect(before.windows.map((w) => w.errorCode)).toEqual(Array(3).fill('AADSTS7000222'));
 
     // The customer sends a new secret; the provider stores it. Nobody asks for the missed windows.
     const { tenantId, clientId } = DEMO_IDS.fabrikam;
@@ -84,8 +100,9 @@ describe('gap healing: a customer broken for three windows, then fixed', () => {
     expect(perWindow).toBeGreaterThan(0);
     for (const w of [...broken, recovery.windowStart]) expect(await fabrikamRowsIn(w)).toBe(perWindow);
 
-    const coverage = await app.services.coverage.list('fabrikam', broken[0]!, new Date(clock).toISOString());
-    expect(coverage.map((c) => c.state)).toEqual(Array(5).fill('collected'));
+    const after = await coverageOf(broken[0]!, normal.windowStart);
+    expect(after.windows.map((w) => w.state)).toEqual(Array(5).fill('collected'));
+    expect(after.healedThrough).toBe(normal.windowStart); // every window before it is collected
     const backfillRuns = (await app.services.runs.recent('fabrikam', 20)).filter((r) => r.trigger === 'backfill');
     expect(backfillRuns.map((r) => [r.windowStart, r.status]).sort()).toEqual(broken.map((w) => [w, 'succeeded']));
     expect((await app.services.health.find('fabrikam'))?.state).toBe('healthy');
