@@ -21,6 +21,7 @@ import { readResourceState, type ResourceState } from '../resources/read-resourc
 import type { CustomerStatusStore, ResourceOutcome } from '../store/customer-status-store';
 import type { MetricsTable } from '../store/metrics-table';
 import type { SnapshotStore } from '../store/snapshot-store';
+import { keepBestSnapshot, type WindowSnapshot } from './keep-best-snapshot';
 import type { TimeWindow } from './closed-window';
 import type { CollectMessage } from './collect-message';
 import type { DeliveryOutcome, SnapshotDelivery } from '../delivery/snapshot-delivery';
@@ -191,7 +192,10 @@ export async function collectCustomer(
   let stored: { name: string; body: string };
   try {
     written = await deps.metricsTable.write(customer.id, datapoints);
-    stored = await deps.snapshots.write(customer.id, window, snapshot);
+    // A later attempt never replaces a reading with one that holds less (see keepBestSnapshot).
+    stored = await deps.snapshots.writeMerged(customer.id, window, (kept) =>
+      keepBestSnapshot(kept as WindowSnapshot | undefined, snapshot),
+    );
   } catch (error) {
     throw ourStorageFailed(diagnose(error, 'storage'));
   }
@@ -325,7 +329,7 @@ function toOutcome(read: ResourceRead): ResourceOutcome {
 }
 
 /** The raw snapshot: deterministic for a given message and source data (no wall-clock fields). */
-function buildSnapshot(customer: Customer, message: CollectMessage, reads: readonly ResourceRead[]) {
+function buildSnapshot(customer: Customer, message: CollectMessage, reads: readonly ResourceRead[]): WindowSnapshot {
   return {
     schema: 1,
     customerId: customer.id,
@@ -334,6 +338,7 @@ function buildSnapshot(customer: Customer, message: CollectMessage, reads: reado
     window: { start: message.windowStart, end: message.windowEnd },
     resources: reads.map((r) => ({
       resourceId: r.target.resourceId,
+      runId: message.runId,
       state: r.state ?? null,
       resource: r.rawResource ?? null,
       datapoints: r.datapoints,

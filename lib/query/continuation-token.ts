@@ -9,6 +9,8 @@ import { AppError } from '../errors/app-error';
 export interface PagePosition {
   readonly series: number;
   readonly from: string;
+  /** The split series (dimension key) of that metric to resume in; '' for the unsplit one. */
+  readonly dimension: string;
   readonly rangeFrom: string;
   readonly rangeTo: string;
 }
@@ -20,6 +22,10 @@ const tokenSchema = z.object({
   a: z.iso.datetime(),
   b: z.iso.datetime(),
   q: z.string().length(16),
+  d: z
+    .string()
+    .regex(/^([0-9a-f]{16})?$/)
+    .optional(),
 });
 
 /**
@@ -33,6 +39,7 @@ export function encodeContinuationToken(position: PagePosition, queryFingerprint
       v: 1,
       s: position.series,
       f: position.from,
+      ...(position.dimension ? { d: position.dimension } : {}),
       a: position.rangeFrom,
       b: position.rangeTo,
       q: queryFingerprint,
@@ -52,7 +59,13 @@ export function decodeContinuationToken(token: string, queryFingerprint: string)
   if (!result.success) throw invalidToken('is malformed');
   if (result.data.q !== queryFingerprint)
     throw invalidToken('belongs to a different query; repeat the same parameters');
-  return { series: result.data.s, from: result.data.f, rangeFrom: result.data.a, rangeTo: result.data.b };
+  return {
+    series: result.data.s,
+    from: result.data.f,
+    dimension: result.data.d ?? '',
+    rangeFrom: result.data.a,
+    rangeTo: result.data.b,
+  };
 }
 
 /** A short, stable fingerprint of the query parameters that shape the result. */

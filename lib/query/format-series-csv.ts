@@ -4,6 +4,8 @@ import type { SeriesPoint } from './roll-up-points';
 export interface QuerySeries {
   readonly resourceId: string;
   readonly metric: string;
+  /** The dimension values of a split series. */
+  readonly dimensions?: Readonly<Record<string, string>>;
   readonly unit?: string;
   readonly interval?: string;
   readonly points: readonly SeriesPoint[];
@@ -22,6 +24,8 @@ const CSV_COLUMNS = [
   'maximum',
   'total',
   'count',
+  'dimensions',
+  'provisional',
 ] as const;
 
 /**
@@ -33,6 +37,9 @@ export function formatSeriesCsv(customerId: string, series: readonly QuerySeries
   const lines = [CSV_COLUMNS.join(',')];
   for (const s of series) {
     const name = s.resourceId.split('/').pop() ?? '';
+    const dimensions = Object.entries(s.dimensions ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(';');
     for (const p of s.points) {
       lines.push(
         [
@@ -48,6 +55,8 @@ export function formatSeriesCsv(customerId: string, series: readonly QuerySeries
           num(p.maximum),
           num(p.total),
           num(p.count),
+          text(dimensions),
+          p.provisional ? 'true' : '',
         ].join(','),
       );
     }

@@ -1,5 +1,6 @@
 import type { Customer } from '../customers/customer';
 import { AppError } from '../errors/app-error';
+import type { Datapoint } from '../metrics/datapoint';
 import type { MetricsTable } from '../store/metrics-table';
 import {
   decodeContinuationToken,
@@ -54,13 +55,14 @@ export interface MetricsPage {
 
 /**
  * Reads one page of a customer's stored metrics: several resources and metrics, rolled up on read
- * when asked, bounded in range and points. Each series is a partition-equality, row-range query; the
- * series come from the customer's configuration, so the table is never scanned.
+ * when asked, bounded in range and points. Each configured metric is read with its split series (one
+ * partition-range query); the metrics come from the customer's configuration, so the table is never
+ * scanned. Every series carries its dimension values and the grain it was stored at.
  */
 export async function queryCustomerMetrics(
   customer: Customer,
   query: MetricsQuery,
-  metricsTable: Pick<MetricsTable, 'query'>,
+  metricsTable: Pick<MetricsTable, 'querySeries'>,
 ): Promise<MetricsPage> {
   checkRange(query.from, query.to);
   const pageSize = query.maxPoints ?? DEFAULT_PAGE_POINTS;
@@ -91,6 +93,7 @@ export async function queryCustomerMetrics(
     : {
         series: 0,
         from: query.from.toISOString(),
+        dimension: '',
         rangeFrom: query.from.toISOString(),
         rangeTo: query.to.toISOString(),
       };
@@ -101,9 +104,10 @@ export async function queryCustomerMetrics(
   if (start.series >= wanted.length || Date.parse(start.from) < rangeFrom.getTime()) {
     throw badRequest('InvalidContinuationToken', 'continuationToken is outside this query');
   }
-  const position = (series: number, from: string): PagePosition => ({
+  const position = (series: number, from: string, dimension: string): PagePosition => ({
     series,
     from,
+    dimension,
     rangeFrom: start.rangeFrom,
     rangeTo: start.rangeTo,
   });
@@ -114,35 +118,60 @@ export async function queryCustomerMetrics(
   for (let i = start.series; i < wanted.length; i++) {
     const target = wanted[i]!;
     if (remaining === 0) {
-      next = position(i, start.rangeFrom);
+      next = position(i, start.rangeFrom, '');
       break;
     }
-    const from = i === start.series ? new Date(start.from) : rangeFrom;
-    const stored = await metricsTable.query({
+    const resumes = i === start.series && (start.dimension !== '' || start.from !== start.rangeFrom);
+    // Every stored series of the metric: the unsplit one and one per dimension value combination.
+    const stored = await metricsTable.querySeries({
       customerId: customer.id,
       resourceId: target.resourceId,
       metric: target.metric,
-      from,
+      from: rangeFrom,
       to: rangeTo,
+      ...(resumes ? { resume: { dimensionKey: start.dimension, from: new Date(start.from) } } : {}),
       // Raw reads stop one past the page; roll-ups need every point of the buckets they return.
       ...(query.interval ? {} : { limit: remaining + 1 }),
     });
-    const unit = stored[0]?.unit;
-    const all: SeriesPoint[] = query.interval
-      ? rollUpPoints(stored.map(toSeriesPoint), query.interval)
-      : stored.map(toSeriesPoint);
-    const points = all.slice(0, remaining);
-    remaining -= points.length;
-    series.push({
-      resourceId: target.resourceId,
-      metric: target.metric,
-      ...(unit ? { unit } : {}),
-      interval: query.interval ?? target.interval,
-      points,
-    });
-    const overflow = all[points.length];
+    if (stored.length === 0 && !resumes) {
+      series.push({
+        resourceId: target.resourceId,
+        metric: target.metric,
+        interval: query.interval ?? target.interval,
+        points: [],
+      });
+      continue;
+    }
+    let overflow: { dimensionKey: string; timestamp: string } | undefined;
+    for (const one of stored) {
+      // A series is labelled with the grain it was stored at; a grain change starts a new series.
+      for (const run of splitByInterval(one.points)) {
+        const all = query.interval
+          ? rollUpPoints(run.points.map(toSeriesPoint), query.interval)
+          : run.points.map(toSeriesPoint);
+        const points = all.slice(0, remaining);
+        remaining -= points.length;
+        const unit = run.points[0]?.unit;
+        if (points.length > 0) {
+          series.push({
+            resourceId: target.resourceId,
+            metric: target.metric,
+            ...(one.dimensions ? { dimensions: one.dimensions } : {}),
+            ...(unit ? { unit } : {}),
+            interval: query.interval ?? run.interval,
+            points,
+          });
+        }
+        const first = all[points.length];
+        if (first) {
+          overflow = { dimensionKey: one.dimensionKey, timestamp: first.timestamp };
+          break;
+        }
+      }
+      if (overflow) break;
+    }
     if (overflow) {
-      next = position(i, overflow.timestamp);
+      next = position(i, overflow.timestamp, overflow.dimensionKey);
       break;
     }
   }
@@ -170,10 +199,22 @@ export function checkRange(from: Date, to: Date, maxDays: number = MAX_QUERY_RAN
   }
 }
 
+/** Consecutive points stored at the same grain (a configuration change mid-range splits a series). */
+function splitByInterval(points: readonly Datapoint[]): Array<{ interval: string; points: Datapoint[] }> {
+  const runs: Array<{ interval: string; points: Datapoint[] }> = [];
+  for (const point of points) {
+    const last = runs.at(-1);
+    if (last && last.interval === point.interval) last.points.push(point);
+    else runs.push({ interval: point.interval, points: [point] });
+  }
+  return runs;
+}
+
 function toSeriesPoint(point: SeriesPoint): SeriesPoint {
-  const { timestamp, minimum, average, maximum, total, count } = point;
+  const { timestamp, minimum, average, maximum, total, count, provisional } = point;
   return {
     timestamp,
+    ...(provisional ? { provisional: true } : {}),
     ...(minimum !== undefined ? { minimum } : {}),
     ...(average !== undefined ? { average } : {}),
     ...(maximum !== undefined ? { maximum } : {}),

@@ -7,6 +7,8 @@ export const GRAIN_MS: Record<RollUpGrain, number> = { PT5M: 300_000, PT1H: 3_60
 /** One point of a series as the query API returns it (the series carries resource, metric, unit). */
 export interface SeriesPoint {
   readonly timestamp: string;
+  /** The bucket may still change (it was read before Azure had all of it). */
+  readonly provisional?: boolean;
   readonly minimum?: number;
   readonly average?: number;
   readonly maximum?: number;
@@ -42,6 +44,7 @@ function combine(start: number, members: readonly SeriesPoint[]): SeriesPoint {
   const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
   return {
     timestamp: new Date(start).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...(members.some((m) => m.provisional) ? { provisional: true } : {}),
     ...(minimums.length ? { minimum: Math.min(...minimums) } : {}),
     ...(averages.length ? { average: round(sum(averages) / averages.length) } : {}),
     ...(maximums.length ? { maximum: Math.max(...maximums) } : {}),

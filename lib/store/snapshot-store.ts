@@ -1,4 +1,4 @@
-import type { ContainerClient } from '@azure/storage-blob';
+import { RestError, type BlockBlobClient, type ContainerClient } from '@azure/storage-blob';
 import type { TimeWindow } from '../collect/closed-window';
 import { toUtcSecond } from '../metrics/datapoint';
 
@@ -20,6 +20,37 @@ export class SnapshotStore {
     return { name, body };
   }
 
+  /**
+   * Merges an attempt into the window's snapshot: `merge` gets the kept snapshot (or undefined) and says
+   * what to keep. The write is conditional on the blob not having changed since it was read (two
+   * deliveries of one message may run at once); a lost race reads and merges again.
+   * @returns the blob name, the JSON now kept, and whether this attempt changed it.
+   */
+  async writeMerged(
+    customerId: string,
+    window: TimeWindow,
+    merge: (existing: unknown) => { snapshot: unknown; changed: boolean },
+  ): Promise<{ name: string; body: string; changed: boolean }> {
+    const name = snapshotBlobName(customerId, window);
+    const blob = this.container.getBlockBlobClient(name);
+    for (let attempt = 1; ; attempt++) {
+      const current = await readWithEtag(blob);
+      const { snapshot, changed } = merge(current?.value);
+      if (!changed && current) return { name, body: current.body, changed: false };
+      const body = JSON.stringify(snapshot, null, 2);
+      try {
+        await blob.upload(body, Buffer.byteLength(body), {
+          blobHTTPHeaders: { blobContentType: 'application/json' },
+          conditions: current ? { ifMatch: current.etag } : { ifNoneMatch: '*' },
+        });
+        return { name, body, changed: true };
+      } catch (error) {
+        const raced = error instanceof RestError && (error.statusCode === 412 || error.statusCode === 409);
+        if (!raced || attempt >= MAX_MERGE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   /** Reads a snapshot back, or undefined when none exists for that window. */
   async read(customerId: string, window: TimeWindow): Promise<unknown> {
     const blob = this.container.getBlockBlobClient(snapshotBlobName(customerId, window));
@@ -36,6 +67,24 @@ export class SnapshotStore {
       deleted++;
     }
     return deleted;
+  }
+}
+
+/** Concurrent attempts of one window are rare (a duplicate delivery): a few rounds settle them. */
+const MAX_MERGE_ATTEMPTS = 5;
+
+async function readWithEtag(
+  blob: BlockBlobClient,
+): Promise<{ value: unknown; body: string; etag: string } | undefined> {
+  try {
+    const response = await blob.download();
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.from(chunk as Buffer));
+    const body = Buffer.concat(chunks).toString('utf8');
+    return { value: JSON.parse(body) as unknown, body, etag: response.etag ?? '' };
+  } catch (error) {
+    if (error instanceof RestError && error.statusCode === 404) return undefined;
+    throw error;
   }
 }
 

@@ -13,8 +13,8 @@ describe('formatSeriesCsv', () => {
       },
     ]);
     expect(csv.split('\r\n')).toEqual([
-      'customerId,resourceId,resourceName,metric,unit,interval,timestamp,minimum,average,maximum,total,count',
-      'contoso,/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1,vm1,Percentage CPU,Percent,PT5M,2026-11-22T09:00:00Z,,12.5,40,,',
+      'customerId,resourceId,resourceName,metric,unit,interval,timestamp,minimum,average,maximum,total,count,dimensions,provisional',
+      'contoso,/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1,vm1,Percentage CPU,Percent,PT5M,2026-11-22T09:00:00Z,,12.5,40,,,,',
       '',
     ]);
   });
@@ -23,6 +23,21 @@ describe('formatSeriesCsv', () => {
     const csv = formatSeriesCsv('c', [
       { resourceId: '/r/a', metric: '=HYPERLINK("x"),1', points: [{ timestamp: '2026-11-22T09:00:00Z' }] },
     ]);
-    expect(csv.split('\r\n')[1]).toBe(`c,/r/a,a,"'=HYPERLINK(""x""),1",,,2026-11-22T09:00:00Z,,,,,`);
+    expect(csv.split('\r\n')[1]).toBe(`c,/r/a,a,"'=HYPERLINK(""x""),1",,,2026-11-22T09:00:00Z,,,,,,,`);
+  });
+
+  it('names a split series by its dimension values and flags a bucket that may still change', () => {
+    const csv = formatSeriesCsv('c', [
+      {
+        resourceId: '/r/st1',
+        metric: 'BlobCount',
+        dimensions: { Tier: 'Hot', ApiName: 'GetBlob' },
+        interval: 'PT1H',
+        points: [{ timestamp: '2026-11-22T09:00:00Z', average: 7, provisional: true }],
+      },
+    ]);
+    expect(csv.split('\r\n')[1]).toBe(
+      'c,/r/st1,st1,BlobCount,,PT1H,2026-11-22T09:00:00Z,,7,,,,Tier=Hot;ApiName=GetBlob,true',
+    );
   });
 });

@@ -15,6 +15,7 @@ interface Point {
 interface Series {
   resourceId: string;
   metric: string;
+  dimensions?: Record<string, string>;
   unit?: string;
   interval?: string;
   points: Point[];
@@ -104,7 +105,7 @@ async function readAllPages(
   for (let page = 0; page < MAX_PAGES; page++) {
     const { body } = await request<Page>('GET', path, { query: { ...query, continuationToken: token } });
     for (const s of body.series) {
-      const key = `${s.resourceId}\n${s.metric}`;
+      const key = `${s.resourceId}\n${s.metric}\n${JSON.stringify(s.dimensions ?? {})}\n${s.interval ?? ''}`;
       const existing = merged.get(key);
       if (existing) existing.points.push(...s.points);
       else merged.set(key, { ...s, points: [...s.points] });
@@ -113,6 +114,12 @@ async function readAllPages(
     if (!token) return [...merged.values()];
   }
   throw new CliError(`More than ${MAX_PAGES} pages; narrow the query`, EXIT_USAGE);
+}
+
+/** `BlobCount [Tier=Hot]` for a split series, the metric name otherwise. */
+function seriesLabel(s: Series): string {
+  const dimensions = Object.entries(s.dimensions ?? {}).map(([k, v]) => `${k}=${v}`);
+  return dimensions.length > 0 ? `${s.metric} [${dimensions.join(', ')}]` : s.metric;
 }
 
 /** One row per series: name, metric, unit, count, min/avg/max, latest, and a sparkline of the averages. */
@@ -125,7 +132,7 @@ function renderSeriesTable(series: readonly Series[]): string {
     const maxs = s.points.map((p) => p.maximum ?? p.average).filter((v): v is number => v !== undefined);
     return [
       s.resourceId.split('/').pop() ?? s.resourceId,
-      s.metric,
+      seriesLabel(s),
       s.unit ?? '',
       String(s.points.length),
       fmt(mins.length ? Math.min(...mins) : undefined),
