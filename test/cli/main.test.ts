@@ -50,7 +50,7 @@ describe('ctc', () => {
     const lines = out.trimEnd().split('\r\n');
     expect(lines.filter((l) => l.startsWith('customerId,'))).toHaveLength(1);
     expect(lines).toHaveLength(49);
-    expect(lines.slice(1).every((l) => l.split(',').length === 12)).toBe(true);
+    expect(lines.slice(1).every((l) => l.split(',').length === 14)).toBe(true);
   });
 
   it('explains an unknown customer and a bad date with exit 1', async () => {

@@ -80,7 +80,7 @@ describe('GET /api/customers/{id}/metrics', () => {
     expect(byAccept.text).toBe(byFormat.text);
     const lines = byFormat.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'customerId,resourceId,resourceName,metric,unit,interval,timestamp,minimum,average,maximum,total,count',
+      'customerId,resourceId,resourceName,metric,unit,interval,timestamp,minimum,average,maximum,total,count,dimensions,provisional',
     );
     expect(lines).toHaveLength(17);
     expect(lines[1]).toMatch(/^contoso,\/subscriptions\/.+,vm-contoso-gw,Percentage CPU,Percent,PT5M,\d{4}-/);
