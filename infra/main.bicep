@@ -38,6 +38,12 @@ param vnetEnabled bool = false
 @description('Client ID of the operator app registration (infra/operator-app/create-operator-app.sh). Empty: no operator can be authenticated and the API answers 401.')
 param operatorAppClientId string = ''
 
+@description('Export datapoints, runs and health changes to Log Analytics (custom tables, alert rules, fleet workbook).')
+param analyticsExportEnabled bool = true
+
+@description('Resource ID of an action group the fleet alert rules notify (e-mail, Teams, ITSM). Empty: alerts fire without notifying.')
+param alertActionGroupId string = ''
+
 // A short, stable, per-environment suffix: names must be globally unique for storage, Key Vault and the app.
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -99,6 +105,33 @@ module network 'modules/network.bicep' = if (vnetEnabled) {
   }
 }
 
+// The analytics export: tables, data collection endpoint and rule in the monitoring workspace.
+module logsExport 'modules/logs-export.bicep' = if (analyticsExportEnabled) {
+  name: 'logsExport'
+  scope: rg
+  params: {
+    workspaceName: monitoring.outputs.logAnalyticsName
+    endpointName: 'dce-ctc-${resourceToken}'
+    ruleName: 'dcr-ctc-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+// Alert rules and the fleet workbook over the exported tables.
+module fleetMonitoring 'modules/fleet-monitoring.bicep' = if (analyticsExportEnabled) {
+  name: 'fleetMonitoring'
+  scope: rg
+  params: {
+    workspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    location: location
+    tags: tags
+    actionGroupId: alertActionGroupId
+  }
+  // The alert queries name the export's tables, which must exist when the rules are created.
+  dependsOn: [logsExport]
+}
+
 // Roles first: the app reads storage and Key Vault as soon as it starts.
 module rbac 'modules/rbac.bicep' = {
   name: 'rbac'
@@ -110,6 +143,7 @@ module rbac 'modules/rbac.bicep' = {
     appPrincipalId: identity.outputs.principalId
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
+    dataCollectionRuleName: analyticsExportEnabled ? logsExport!.outputs.ruleName : ''
   }
 }
 
@@ -134,6 +168,8 @@ module functionApp 'modules/function-app.bicep' = {
     customerConcurrency: customerConcurrency
     httpTimeoutSeconds: httpTimeoutSeconds
     subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
+    logsIngestionEndpoint: analyticsExportEnabled ? logsExport!.outputs.endpoint : ''
+    logsIngestionRuleId: analyticsExportEnabled ? logsExport!.outputs.ruleImmutableId : ''
   }
 }
 

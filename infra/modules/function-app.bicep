@@ -35,6 +35,11 @@ param tokenExchangeAudience string = 'api://AzureADTokenExchange'
 @description('Subnet for VNet integration; empty for none.')
 param subnetId string
 
+@description('Logs ingestion endpoint of the analytics export\'s data collection endpoint; empty: no export.')
+param logsIngestionEndpoint string = ''
+@description('Immutable id (dcr-…) of the analytics export\'s data collection rule.')
+param logsIngestionRuleId string = ''
+
 @allowed([512, 2048, 4096])
 @description('Per-instance memory. The worker is I/O-bound: 2048 MB is the Flex default and leaves headroom for large customers.')
 param instanceMemoryMB int = 2048
@@ -75,6 +80,11 @@ var appSettings = {
   FABRIC_LOOKBACK_MINUTES: '30'
   SERVICE_HOST_SUFFIXES: 'blob.${environment().suffixes.storage},dfs.${environment().suffixes.storage},ingest.monitor.azure.com,api.powerbi.com,api.fabric.microsoft.com'
   AZURE_MONITOR_LOOKBACK_MINUTES: '20'
+  LOGS_INGESTION_ENDPOINT: logsIngestionEndpoint
+  LOGS_INGESTION_RULE_ID: logsIngestionRuleId
+  LOGS_METRICS_STREAM: 'Custom-CtcMetrics'
+  LOGS_RUNS_STREAM: 'Custom-CtcRuns'
+  LOGS_HEALTH_STREAM: 'Custom-CtcHealth'
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

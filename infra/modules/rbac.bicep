@@ -13,6 +13,9 @@ param operatorPrincipalId string
 @allowed(['User', 'ServicePrincipal', 'Group'])
 param operatorPrincipalType string
 
+@description('The analytics export\'s data collection rule (logs-export.bicep); empty when the export is off.')
+param dataCollectionRuleName string = ''
+
 // Built-in role definition IDs (the same in every Azure cloud).
 var storageBlobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -30,6 +33,10 @@ resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
+}
+
+resource dataCollectionRule 'Microsoft.Insights/dataCollectionRules@2023-03-11' existing = {
+  name: dataCollectionRuleName
 }
 
 // Blob Data Owner on the account, not on one container: Flex Consumption pulls the
@@ -84,6 +91,19 @@ resource appKeyVaultSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022
 resource appMonitoringMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(applicationInsights.id, appPrincipalId, monitoringMetricsPublisherRoleId)
   scope: applicationInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisherRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The analytics export: the Logs Ingestion API accepts rows through the rule only from a principal
+// holding Monitoring Metrics Publisher on it (learn.microsoft.com/azure/azure-monitor/logs/
+// logs-ingestion-api-overview, "Configuration"); the rule is the smallest scope that works.
+resource appDataCollectionRulePublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(dataCollectionRuleName)) {
+  name: guid(dataCollectionRule.id, appPrincipalId, monitoringMetricsPublisherRoleId)
+  scope: dataCollectionRule
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisherRoleId)
     principalId: appPrincipalId

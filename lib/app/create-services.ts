@@ -24,12 +24,15 @@ import { CapacityEventStore } from '../fabric/capacity-event-store';
 import { FabricCollector } from '../fabric/collect-fabric-capacities';
 import { FabricModelStore } from '../fabric/fabric-model-store';
 import { IngestKeyStore } from '../fabric/ingest-key-store';
+import { createLogsExport } from '../export/create-logs-export';
+import type { LogsExport } from '../export/logs-export';
 import {
   AUDIT_TABLE,
   CUSTOMER_HEALTH_TABLE,
   CUSTOMERS_TABLE,
   CUSTOMER_STATUS_TABLE,
   DISCOVERY_TABLE,
+  EXPORT_PENDING_TABLE,
   FABRIC_TABLE,
   METRICS_TABLE,
   OPERATOR_AUDIT_TABLE,
@@ -57,6 +60,8 @@ export interface Services extends CollectDependencies {
   readonly capacityEvents: CapacityEventStore;
   /** Hashes of the per-customer ingest keys of the Fabric event push endpoint. */
   readonly ingestKeys: IngestKeyStore;
+  /** The analytics export (Logs Ingestion API), when configured. */
+  readonly analytics?: LogsExport;
   /** Creates tables and the snapshot container if missing; idempotent, runs once per process. */
   ensureStorage(): Promise<void>;
 }
@@ -93,6 +98,8 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   const operatorAuditTable = table(OPERATOR_AUDIT_TABLE);
   const fabricTable = table(FABRIC_TABLE);
   const capacityEvents = new CapacityEventStore(fabricTable);
+  const pendingExportTable = table(EXPORT_PENDING_TABLE);
+  const metricsStore = new MetricsTable(metricsTable);
   const secretClient = new SecretClient(config.keyVaultUrl, appIdentity, {
     // Outside *.vault.azure.net (sovereign clouds, the local sandbox) the challenge's resource differs.
     disableChallengeResourceVerification: !isPublicCloudVault(config.keyVaultUrl),
@@ -113,7 +120,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       config.tokenExchangeScope,
     ),
     armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()]),
-    metricsTable: new MetricsTable(metricsTable),
+    metricsTable: metricsStore,
     snapshots: new SnapshotStore(container),
     delivery: new SnapshotDelivery({
       httpTimeoutMs: config.httpTimeoutMs,
@@ -152,6 +159,10 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       metricSources: config.metricSources,
     },
     now,
+    // Optional per deployment: only with LOGS_INGESTION_ENDPOINT set.
+    ...(config.logsExport
+      ? { analytics: createLogsExport(config.logsExport, appIdentity, pendingExportTable, metricsStore, config, now) }
+      : {}),
     ensureStorage() {
       ensured ??= Promise.all([
         customersTable.createTable(),
@@ -163,6 +174,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
         discoveryTable.createTable(),
         operatorAuditTable.createTable(),
         fabricTable.createTable(),
+        ...(config.logsExport ? [pendingExportTable.createTable()] : []),
         container.createIfNotExists(),
       ]).then(
         () => undefined,

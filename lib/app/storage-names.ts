@@ -16,5 +16,7 @@ export const OPERATOR_AUDIT_TABLE = 'operatoraudit';
 /** Fabric: each customer's Capacity Metrics model (cache), pushed capacity events, ingest key hashes. */
 export const FABRIC_TABLE = 'fabric';
 export const SNAPSHOTS_CONTAINER = 'snapshots';
+/** Analytics exports that failed and are sent with the customer's next run (markers, not data copies). */
+export const EXPORT_PENDING_TABLE = 'exportpending';
 /** The host storage connection (app setting prefix) every binding uses. */
 export const STORAGE_CONNECTION = 'AzureWebJobsStorage';

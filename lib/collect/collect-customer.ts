@@ -27,6 +27,8 @@ import type { CollectMessage } from './collect-message';
 import type { DeliveryOutcome, SnapshotDelivery } from '../delivery/snapshot-delivery';
 import type { FabricCollector } from '../fabric/collect-fabric-capacities';
 import { assessCapacityConditions } from '../fabric/assess-capacity-conditions';
+import type { LogsExport } from '../export/logs-export';
+import { toCollectedResources } from '../export/to-export-rows';
 
 export interface CollectDependencies {
   readonly registry: CustomerRegistry;
@@ -42,6 +44,8 @@ export interface CollectDependencies {
   readonly delivery: SnapshotDelivery;
   /** CU utilization of Fabric capacities (customers with `fabric` settings): one more source per resource. */
   readonly fabric: FabricCollector;
+  /** The analytics export to Log Analytics, when the deployment has one. */
+  readonly analytics?: Pick<LogsExport, 'exportCollection'>;
   readonly settings: {
     readonly authorityHost: string;
     readonly armScope: string;
@@ -85,6 +89,7 @@ export async function collectCustomer(
   message: CollectMessage,
   deps: CollectDependencies,
   log: Logger,
+  attemptNumber = 1,
 ): Promise<CollectResult> {
   const window: TimeWindow = { start: new Date(message.windowStart), end: new Date(message.windowEnd) };
   const customer = await deps.registry.find(message.customerId);
@@ -199,6 +204,9 @@ export async function collectCustomer(
   } catch (error) {
     throw ourStorageFailed(diagnose(error, 'storage'));
   }
+  // Stage 4b (optional): the analytics copy. It never throws; a failure is marked and sent next run.
+  const run = { customerId: customer.id, runId: message.runId, attempt: attemptNumber };
+  await deps.analytics?.exportCollection({ ...run, resources: toCollectedResources(reads) }, log);
 
   // Stage 5: the customer's own copy, with the customer's credential. It comes after our own writes, so a
   // failure here (missing role, wrong tenant) loses nothing: it is recorded and explained like any other.

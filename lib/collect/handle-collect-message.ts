@@ -12,6 +12,8 @@ import { checkCollectMessage, checkRunOwnership } from './check-collect-message'
 import { parseCollectMessage, type CollectMessage } from './collect-message';
 import { MAX_DEQUEUE_COUNT, recordRunProgress, UNKNOWN_ERROR_ATTEMPTS } from './record-run-progress';
 import { describeError } from '../logging/describe-error';
+import { countTenantCalls, type TenantCalls } from '../export/count-tenant-calls';
+import { runOutcomeOf, runOutcomeOfError } from './run-outcome-of';
 
 /**
  * Queue handler. A malformed message (bad shape, a window that is not one schedule interval, not yet
@@ -58,23 +60,33 @@ export async function handleCollectMessage(
   const progress = recordRunProgress(services.runs, message, dequeueCount, services.now, log);
   await progress.started();
   let result: Awaited<ReturnType<typeof collectCustomer>>;
+  const calls: TenantCalls = { calls: 0, metricsCalls: 0 };
   try {
     result = await withCustomerAudit(services, message.customerId, message.runId, log, () =>
-      collectCustomer(message, services, log),
+      countTenantCalls(calls, () => collectCustomer(message, services, log, dequeueCount)),
     );
   } catch (error) {
     await progress.threw(error);
     // A retried attempt is not the window's outcome: health, coverage and their events wait for the last one.
+    let health: Awaited<ReturnType<typeof updateCustomerHealthSafely>>;
     if (dequeueCount >= MAX_DEQUEUE_COUNT) {
       const code = isAppError(error) ? error.code : 'InternalError';
       await bookkeep(log, message, () => recordWindowOutcome(services, message, 'missed', code));
-      await updateCustomerHealthSafely(services, message.customerId, log);
+      health = await updateCustomerHealthSafely(services, message.customerId, log);
     }
+    await services.analytics?.exportRun(
+      runOutcomeOfError(message, dequeueCount, error, calls, health, services.now()),
+      log,
+    );
     throw error;
   }
   if (shouldRetryUnknown(result, dequeueCount)) {
     const retry = unknownErrorRetry(result, dequeueCount);
     await progress.threw(retry);
+    await services.analytics?.exportRun(
+      runOutcomeOfError(message, dequeueCount, retry, calls, undefined, services.now()),
+      log,
+    );
     throw retry;
   }
   await progress.finished(result);
@@ -96,7 +108,8 @@ export async function handleCollectMessage(
       });
     });
   }
-  await updateCustomerHealthSafely(services, message.customerId, log);
+  const health = await updateCustomerHealthSafely(services, message.customerId, log);
+  await services.analytics?.exportRun(runOutcomeOf(message, dequeueCount, result, calls, health, services.now()), log);
 }
 
 /** Coverage is bookkeeping: a failure to write it is logged and never fails (or retries) a collection. */

@@ -62,6 +62,15 @@ export interface AppConfig {
   readonly serviceHosts: ServiceHostAllowList;
   /** Look-back and ingestion delay of each metric source. */
   readonly metricSources: Readonly<Record<MetricSourceId, MetricSourceTiming>>;
+  /** The analytics export through the Logs Ingestion API; absent when not configured. */
+  readonly logsExport?: LogsExportConfig;
+}
+
+export interface LogsExportConfig {
+  readonly endpoint: string;
+  /** The data collection rule's immutable id, `dcr-` + 32 hex digits. */
+  readonly ruleId: string;
+  readonly streams: { readonly metrics: string; readonly runs: string; readonly health: string };
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -146,6 +155,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   }
 
   const serviceHosts = readServiceHosts(read, problems);
+  const logsExport = readLogsExport(read, httpsUrl, problems);
 
   if (problems.length > 0) {
     throw new AppError({
@@ -177,6 +187,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     fabric,
     serviceHosts,
     metricSources,
+    ...(logsExport ? { logsExport } : {}),
   });
 }
 
@@ -185,6 +196,38 @@ function audienceUri(name: SettingName, value: string, problems: string[]): stri
   if (!/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(value))
     problems.push(`${name} must be a URI such as api://AzureADTokenExchange (got "${value}")`);
   return value.replace(/\/+$/, '');
+}
+
+/** The export is on when an endpoint is set; then the rule id is required and streams must be custom ones. */
+function readLogsExport(
+  read: (name: SettingName) => string | undefined,
+  httpsUrl: (name: SettingName, value: string) => string,
+  problems: string[],
+): LogsExportConfig | undefined {
+  const endpoint = read('LOGS_INGESTION_ENDPOINT');
+  const ruleId = read('LOGS_INGESTION_RULE_ID');
+  if (!endpoint) {
+    if (ruleId) problems.push('LOGS_INGESTION_RULE_ID is set but LOGS_INGESTION_ENDPOINT is not');
+    return undefined;
+  }
+  if (!ruleId) problems.push('LOGS_INGESTION_RULE_ID is required when LOGS_INGESTION_ENDPOINT is set');
+  else if (!/^dcr-[0-9a-f]{32}$/i.test(ruleId))
+    problems.push(`LOGS_INGESTION_RULE_ID must be a rule's immutable id, dcr- and 32 hex digits (got "${ruleId}")`);
+  const stream = (name: 'LOGS_METRICS_STREAM' | 'LOGS_RUNS_STREAM' | 'LOGS_HEALTH_STREAM'): string => {
+    const value = read(name) ?? '';
+    if (!/^Custom-[A-Za-z0-9_]{1,100}$/.test(value))
+      problems.push(`${name} must name a custom stream, Custom-<name> (got "${value}")`);
+    return value;
+  };
+  return {
+    endpoint: httpsUrl('LOGS_INGESTION_ENDPOINT', endpoint),
+    ruleId: ruleId ?? '',
+    streams: {
+      metrics: stream('LOGS_METRICS_STREAM'),
+      runs: stream('LOGS_RUNS_STREAM'),
+      health: stream('LOGS_HEALTH_STREAM'),
+    },
+  };
 }
 
 function readStorage(read: (name: SettingName) => string | undefined, problems: string[]): StorageConnection {

@@ -236,6 +236,41 @@ export const SETTINGS = [
     description: `Minutes before each window that a run also re-reads from ${source.label}, so buckets that were late or partly filled are completed (0: off; else at least the source's ${source.ingestionDelayMinutes}-minute ingestion delay).`,
     setBy: 'infra' as const,
   })),
+  // ----- analytics export (Logs Ingestion API) -----
+  {
+    name: 'LOGS_INGESTION_ENDPOINT',
+    required: false,
+    description:
+      'Data collection endpoint that receives the analytics export (datapoints, runs, health changes), e.g. `https://dce-ctc-x.westeurope-1.ingest.monitor.azure.com`. Empty: no export.',
+    setBy: 'infra',
+  },
+  {
+    name: 'LOGS_INGESTION_RULE_ID',
+    required: false,
+    description: 'Immutable id (`dcr-…`) of the data collection rule; required with `LOGS_INGESTION_ENDPOINT`.',
+    setBy: 'infra',
+  },
+  {
+    name: 'LOGS_METRICS_STREAM',
+    default: 'Custom-CtcMetrics',
+    required: false,
+    description: 'Stream of the rule that feeds the `CtcMetrics_CL` table (one row per datapoint).',
+    setBy: 'infra',
+  },
+  {
+    name: 'LOGS_RUNS_STREAM',
+    default: 'Custom-CtcRuns',
+    required: false,
+    description: 'Stream of the rule that feeds the `CtcRuns_CL` table (one row per run attempt of a customer).',
+    setBy: 'infra',
+  },
+  {
+    name: 'LOGS_HEALTH_STREAM',
+    default: 'Custom-CtcHealth',
+    required: false,
+    description: 'Stream of the rule that feeds the `CtcHealth_CL` table (one row per health change).',
+    setBy: 'infra',
+  },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -9,6 +9,8 @@ import type { CustomerStatusStore } from '../store/customer-status-store';
 import { computeCustomerHealth } from './compute-customer-health';
 import type { CustomerHealthStore, StoredHealth } from './customer-health-store';
 import { describeError } from '../logging/describe-error';
+import type { LogsExport } from '../export/logs-export';
+import { toHealthChange } from '../export/to-health-change';
 
 /** Customers evaluated in parallel by the timer's sweep (a few table reads each). */
 const SWEEP_CONCURRENCY = 8;
@@ -23,6 +25,8 @@ export interface HealthDependencies {
   readonly health: CustomerHealthStore;
   readonly config: { readonly collectSchedule: string };
   readonly now: () => Date;
+  /** The analytics export, when configured: every change also becomes a `CtcHealth_CL` row. */
+  readonly analytics?: Pick<LogsExport, 'exportHealthChange'>;
 }
 
 /**
@@ -76,6 +80,7 @@ export async function updateCustomerHealth(
       secretExpiry: health.secretExpiry,
       daysToExpiry: health.daysToExpiry,
     });
+    await deps.analytics?.exportHealthChange(toHealthChange(stored, from), log);
   }
   return stored;
 }

@@ -55,6 +55,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     WEBSITE_AUTH_ENABLED: 'True',
     // The sandbox's own endpoints (loopback) may appear in customer URLs here, and only here.
     LOCAL_SERVICE_HOSTS: [...new Set(Object.values(sandbox.urls).map((url) => new URL(url).host))].join(','),
+    // The analytics export goes to the sandbox's ingestion endpoint when the scenario has a rule for it.
+    ...logsExportSettings(scenario, sandbox.urls.logsIngestion),
   };
   // Delivery targets name the storage front by a placeholder until its port is known.
   const customers = resolveSandboxStorageUrls(scenario.customers, sandbox.urls.storage);
@@ -68,4 +70,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       await rm(certDir, { recursive: true, force: true });
     },
   };
+}
+
+function logsExportSettings(scenario: DemoScenario, endpoint: string): Record<string, string> {
+  const rule = scenario.seed.dataCollectionRules?.[0];
+  return rule ? { LOGS_INGESTION_ENDPOINT: endpoint, LOGS_INGESTION_RULE_ID: rule.immutableId } : {};
 }

@@ -34,6 +34,7 @@ describe('infra resources', () => {
       'customers',
       'customerstatus',
       'discovery',
+      'exportpending',
       'fabric',
       'metrics',
       'operatoraudit',

@@ -70,6 +70,8 @@ describe('rbac.bicep', () => {
         // Officer, not User: the app writes customer secrets when it onboards them (infra/README.md).
         'appPrincipalId keyVaultSecretsOfficerRoleId @keyVault',
         'appPrincipalId monitoringMetricsPublisherRoleId @applicationInsights',
+        // The analytics export sends through its data collection rule (logs-export.bicep).
+        'appPrincipalId monitoringMetricsPublisherRoleId @dataCollectionRule',
         'operatorPrincipalId keyVaultSecretsOfficerRoleId @keyVault',
       ].sort(),
     );

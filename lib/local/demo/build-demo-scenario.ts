@@ -4,6 +4,7 @@ import type { SandboxResourceSeed, SandboxSeed } from '../sandbox/sandbox-seed';
 import { addAuthModeDemo } from './build-auth-mode-demo';
 import { addDeliveryDemo } from './add-delivery-demo';
 import { addFabricDemo } from './add-fabric-demo';
+import { addLogsExportDemo } from './add-logs-export-demo';
 
 export interface DemoScenario {
   readonly seed: SandboxSeed;
@@ -246,7 +247,8 @@ export function buildDemoScenario(now: Date = new Date(), options: DemoOptions =
   ];
   // adatum, litware, wingtip: one healthy customer per other auth mode (federated, Lighthouse, certificate).
   // contoso also delivers each snapshot to its own storage account.
-  const scenario = addDeliveryDemo(addAuthModeDemo({ seed, customers }, now));
+  // The analytics export: a data collection rule for the app's streams, and the role to send through it.
+  const scenario = addLogsExportDemo(addDeliveryDemo(addAuthModeDemo({ seed, customers }, now)));
   return options.fabric ? addFabricDemo(scenario, now) : scenario;
 }
 

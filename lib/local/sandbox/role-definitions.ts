@@ -12,6 +12,7 @@ export const ROLE_DEFINITION_IDS: Readonly<Record<SandboxRoleName, string>> = {
   'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
   'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
   'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+  'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
 };
 
 /** Roles that grant ARM control-plane reads (every read action), including metrics. */
@@ -35,3 +36,6 @@ export const BLOB_WRITE_ROLES: readonly SandboxRoleName[] = [
 
 /** Data roles that may read and list blobs. */
 export const BLOB_READ_ROLES: readonly SandboxRoleName[] = [...BLOB_WRITE_ROLES, 'Storage Blob Data Reader'];
+
+/** The role that may send data through a data collection rule (Logs Ingestion API). */
+export const LOGS_INGESTION_ROLES: readonly SandboxRoleName[] = ['Monitoring Metrics Publisher'];

@@ -22,6 +22,8 @@ export interface SandboxUrls {
   readonly powerBi: string;
   /** Fabric REST (stands in for `https://api.fabric.microsoft.com`). */
   readonly fabric: string;
+  /** Data collection endpoint: the Logs Ingestion API (`/dataCollectionRules/{id}/streams/{stream}`). */
+  readonly logsIngestion: string;
 }
 
 /** What every request handler needs. Filled in once all listeners have their ports. */

@@ -1,5 +1,6 @@
 /** Which of the sandbox's listeners served a request. */
-export type SandboxService = 'entra' | 'identity' | 'vault' | 'arm' | 'metrics' | 'storage' | 'powerbi' | 'fabric';
+export type SandboxService =
+  'entra' | 'identity' | 'vault' | 'arm' | 'metrics' | 'storage' | 'powerbi' | 'fabric' | 'logsIngestion';
 
 export interface SandboxRequestEntry {
   readonly service: SandboxService;

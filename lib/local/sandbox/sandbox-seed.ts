@@ -1,4 +1,6 @@
 import type { SandboxPowerBiSeed } from './power-bi/sandbox-power-bi';
+import type { SandboxDataCollectionRule } from './sandbox-logs-ingestion';
+
 /**
  * The data a sandbox cloud starts with. Every list is optional; the sandbox fills in a home
  * tenant, a managed identity and a vault when they are missing. All ids are plain strings so a
@@ -24,6 +26,8 @@ export interface SandboxSeed {
   readonly powerBi?: SandboxPowerBiSeed;
   /** Azure Monitor ingestion delay in seconds (default 180); null turns it off (all samples present at once). */
   readonly metricIngestionDelaySeconds?: number | null;
+  /** Data collection rules the Logs Ingestion API accepts data for. */
+  readonly dataCollectionRules?: readonly SandboxDataCollectionRule[];
 }
 
 /** A blob container in a storage account of the sandbox's storage front. */
@@ -107,7 +111,8 @@ export type SandboxRoleName =
   | 'Key Vault Secrets User'
   | 'Storage Blob Data Owner'
   | 'Storage Blob Data Contributor'
-  | 'Storage Blob Data Reader';
+  | 'Storage Blob Data Reader'
+  | 'Monitoring Metrics Publisher';
 
 export interface SandboxRoleAssignmentSeed {
   /** Object id of the principal (service principal or managed identity). */

@@ -16,6 +16,7 @@ import type { SandboxService } from './sandbox-request-log';
 import { ARM_READ_LIMITS, QuotaWindows, RESOURCE_GRAPH_LIMITS, TokenBuckets } from './sandbox-throttle';
 import { SandboxBlobStore } from './sandbox-blob-store';
 import { SandboxPowerBi } from './power-bi/sandbox-power-bi';
+import { SandboxLogsIngestion } from './sandbox-logs-ingestion';
 
 export interface SandboxTenant {
   readonly tenantId: string;
@@ -132,8 +133,8 @@ export interface SetVaultSecretOptions {
 }
 
 const DEFAULT_HOME_TENANT = '6f1a1b2c-0000-4000-8000-00000000a0a0';
-const DEFAULT_HOME_SUBSCRIPTION = '6f1a1b2c-0000-4000-8000-00000000a5a5';
-const DEFAULT_MANAGED_IDENTITY = {
+export const DEFAULT_HOME_SUBSCRIPTION = '6f1a1b2c-0000-4000-8000-00000000a5a5';
+export const DEFAULT_MANAGED_IDENTITY = {
   clientId: '6f1a1b2c-0000-4000-8000-0000000011c1',
   objectId: '6f1a1b2c-0000-4000-8000-0000000011d1',
 };
@@ -170,6 +171,8 @@ export class SandboxState {
   latencyMs = 0;
   /** Power BI and Fabric REST: tenant settings, workspaces, the Capacity Metrics model, capacities. */
   readonly powerBi: SandboxPowerBi;
+  /** Data collection rules and what the Logs Ingestion API received through them. */
+  readonly logsIngestion = new SandboxLogsIngestion();
 
   readonly #tenants = new Map<string, SandboxTenant>();
   readonly #subscriptions = new Map<string, SandboxSubscription>();
@@ -205,6 +208,7 @@ export class SandboxState {
     for (const secret of seed.vaultSecrets ?? []) this.setVaultSecret(secret.name, secret.value, secret);
     for (const delegation of seed.delegations ?? []) this.delegate(delegation);
     for (const c of seed.storageContainers ?? []) this.blobs.createContainer(c.account, c.container, this.now());
+    for (const rule of seed.dataCollectionRules ?? []) this.logsIngestion.addRule(rule);
   }
 
   // ----- tenants and subscriptions -----

@@ -9,6 +9,7 @@ import { handleArmRequest } from './handle-arm-request';
 import { handleEntraRequest } from './handle-entra-request';
 import { handleMetricsBatchRequest } from './handle-metrics-batch-request';
 import { handleIdentityRequest } from './handle-identity-request';
+import { handleLogsIngestionRequest } from './handle-logs-ingestion-request';
 import { handleStorageRequest, sendStorageError } from './handle-storage-request';
 import { handleVaultRequest } from './handle-vault-request';
 import { handleFabricRequest, handlePowerBiRequest } from './power-bi/handle-power-bi-request';
@@ -71,6 +72,7 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
     storage: '',
     powerBi: '',
     fabric: '',
+    logsIngestion: '',
   };
   const context: SandboxContext = { state, signer, urls, identityHeader };
   const tls = { cert: options.certificate.certPem, key: options.certificate.keyPem };
@@ -110,6 +112,9 @@ export async function startSandboxCloud(options: SandboxCloudOptions): Promise<S
     urls.powerBi = await listen('powerbi', true, (req, res, path) => handlePowerBiRequest(context, req, res, path));
     urls.fabric = await listen('fabric', true, (req, res, path, query) =>
       handleFabricRequest(context, req, res, path, query),
+    );
+    urls.logsIngestion = await listen('logsIngestion', true, (req, res, path, query) =>
+      handleLogsIngestionRequest(context, req, res, path, query),
     );
   } catch (error) {
     await closeServers(servers);
