@@ -85,6 +85,10 @@ var appSettings = {
   LOGS_METRICS_STREAM: 'Custom-CtcMetrics'
   LOGS_RUNS_STREAM: 'Custom-CtcRuns'
   LOGS_HEALTH_STREAM: 'Custom-CtcHealth'
+  METRICS_MODE: 'auto'
+  METRICS_BATCH_ENDPOINT: 'https://{region}.metrics.monitor.azure.com'
+  METRICS_BATCH_AUDIENCE: environment().resourceManager
+  METRICS_BATCH_REPROBE_HOURS: '24'
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

@@ -19,6 +19,7 @@ import { OperatorAuditStore } from '../audit/operator-audit-store';
 import { auditPolicyEntry } from '../audit/create-audit-policy';
 import { CustomerHealthStore } from '../health/customer-health-store';
 import { DiscoveryStore } from '../discovery/discovery-store';
+import { MetricsAccessStore } from '../metrics/metrics-access-store';
 import { ResourceDiscovery } from '../discovery/resource-discovery';
 import { CapacityEventStore } from '../fabric/capacity-event-store';
 import { FabricCollector } from '../fabric/collect-fabric-capacities';
@@ -119,7 +120,8 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       [auditPolicyEntry()],
       config.tokenExchangeScope,
     ),
-    armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()]),
+    armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()], config.metricsBatch),
+    metricsAccess: new MetricsAccessStore(statusTable),
     metricsTable: metricsStore,
     snapshots: new SnapshotStore(container),
     delivery: new SnapshotDelivery({
@@ -157,6 +159,9 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       httpTimeoutMs: config.httpTimeoutMs,
       customerConcurrency: config.customerConcurrency,
       metricSources: config.metricSources,
+      armEndpoint: config.armEndpoint,
+      metricsMode: config.metricsMode,
+      metricsBatchReprobeHours: config.metricsBatchReprobeHours,
     },
     now,
     // Optional per deployment: only with LOGS_INGESTION_ENDPOINT set.

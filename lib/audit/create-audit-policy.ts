@@ -66,7 +66,13 @@ function describeCall(request: PipelineRequest): { operation: string; resource: 
       resource: insights[1],
     };
   }
+  // The regional host's path may carry a prefix before the subscription (the sandbox's region segment).
   if (/\/metrics:getBatch$/i.test(path))
-    return { operation: 'metrics.getBatch', resource: path.replace(/\/metrics:getBatch$/i, '') };
+    return {
+      operation: 'metrics.getBatch',
+      resource: path.replace(/\/metrics:getBatch$/i, '').replace(/^.*?(?=\/subscriptions\/)/i, ''),
+    };
+  if (/^\/providers\/microsoft\.resourcegraph\/resources$/i.test(path))
+    return { operation: 'resourceGraph.query', resource: path };
   return { operation: request.method === 'GET' ? 'resources.getById' : request.method.toLowerCase(), resource: path };
 }

@@ -1,29 +1,38 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createServices } from '../app/create-services';
+import { createServices, type Services } from '../app/create-services';
 import { setServices } from '../app/services';
 import { mapWithConcurrency } from '../batching/map-with-concurrency';
-import { closedWindow } from '../collect/closed-window';
 import { collectCustomer } from '../collect/collect-customer';
 import { planCollectionRun } from '../collect/plan-collection-run';
 import { loadConfig } from '../config/load-config';
 import { CustomerRegistry } from '../customers/customer-registry';
+import { getDashboard } from '../http/dashboard-handler';
+import { getHealth } from '../http/health-handler';
 import { startLocalEnvironment } from '../local/start-local-environment';
 import type { Logger } from '../logging/logger';
-import { buildBenchScenario } from './build-bench-scenario';
+import { buildBenchScenario, lowerBounds } from './build-bench-scenario';
 
 const HELP = `Usage: npm run bench [-- options]
 
-Measures a collection cycle on Azurite + the sandbox cloud with synthetic healthy customers
-(each its own tenant, app, secret and VMs at PT1M), through the real SDK clients.
+Measures collection cycles on Azurite + the sandbox cloud (which enforces ARM's read token bucket,
+the batch API's rules and an injected network latency) with synthetic healthy customers (each its own
+tenant, app, secret, subscriptions and VMs at PT1M), through the real SDK clients. Runs batch mode
+(metrics:getBatch + Resource Graph) and per-resource mode side by side and prints calls per kind
+against the lower bound for the workload, wall time, throughput, peak RSS, dashboard and health
+response times and the function entry's import time against a hello-world Functions app.
 
 Options:
-  --customers <n>     synthetic customers (default 40)
-  --resources <n>     VMs per customer (default 4)
-  --metrics <n>       metrics per VM, 1-4 (default 2)
-  --concurrency <n>   customers collected at once, like the queue host's batchSize+newBatchThreshold (default 12)
-  --queries <n>       24 h series queries to time (default 50)
+  --customers <n>      synthetic customers (default 40)
+  --resources <n>      VMs per customer (default 4)
+  --metrics <n>        metrics per VM, 1-4 (default 2)
+  --subscriptions <n>  subscriptions per customer (default 1)
+  --regions <n>        regions the VMs are spread over, 1-6 (default 1)
+  --latency <ms>       added to every answer of the cloud (default 20)
+  --concurrency <n>    customers collected at once, like the queue host's batchSize+newBatchThreshold (default 12)
+  --mode <m>           both | batch | perResource (default both)
   -h, --help
 `;
 
@@ -35,8 +44,11 @@ async function main(): Promise<void> {
       customers: { type: 'string', default: '40' },
       resources: { type: 'string', default: '4' },
       metrics: { type: 'string', default: '2' },
+      subscriptions: { type: 'string', default: '1' },
+      regions: { type: 'string', default: '1' },
+      latency: { type: 'string', default: '20' },
       concurrency: { type: 'string', default: '12' },
-      queries: { type: 'string', default: '50' },
+      mode: { type: 'string', default: 'both' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -45,91 +57,149 @@ async function main(): Promise<void> {
     customers: positive(values.customers, '--customers'),
     resourcesPerCustomer: positive(values.resources, '--resources'),
     metricsPerResource: positive(values.metrics, '--metrics'),
+    subscriptionsPerCustomer: positive(values.subscriptions, '--subscriptions'),
+    regions: positive(values.regions, '--regions'),
   };
+  const latencyMs = Number(values.latency);
+  if (!Number.isInteger(latencyMs) || latencyMs < 0)
+    throw new Error(`--latency must be a whole number of ms, got "${values.latency}"`);
   const concurrency = positive(values.concurrency, '--concurrency');
-  const queries = positive(values.queries, '--queries');
-
-  const setupStart = performance.now();
-  const env = await startLocalEnvironment({ scenario: buildBenchScenario(shape) });
-  Object.assign(process.env, env.appSettings);
-  const services = createServices(loadConfig({ ...process.env, ...env.appSettings }));
-  setServices(services);
-  await services.ensureStorage();
-  for (const c of env.scenario.customers.filter((c) => c.id.startsWith('bench-'))) {
-    await services.registry.put(CustomerRegistry.validate(c));
+  if (!['both', 'batch', 'perResource'].includes(values.mode)) {
+    throw new Error(`--mode must be both, batch or perResource, got "${values.mode}"`);
   }
+  const modes: ReadonlyArray<'batch' | 'perResource'> =
+    values.mode === 'both' ? ['batch', 'perResource'] : [values.mode as 'batch' | 'perResource'];
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+  const setupStart = performance.now();
+  const scenario = buildBenchScenario(shape);
+  const env = await startLocalEnvironment({ scenario });
+  env.sandbox.state.latencyMs = latencyMs;
+  Object.assign(process.env, env.appSettings);
+  const servicesFor = (mode: 'batch' | 'perResource'): Services =>
+    createServices(
+      loadConfig({ ...process.env, ...env.appSettings, METRICS_MODE: mode === 'batch' ? 'auto' : 'perResource' }),
+    );
+  const first = servicesFor('batch');
+  setServices(first);
+  await first.ensureStorage();
+  const benchCustomers = env.scenario.customers.filter((c) => c.id.startsWith('bench-'));
+  await mapWithConcurrency(benchCustomers, 16, (c) => first.registry.put(CustomerRegistry.validate(c)));
   const setupMs = performance.now() - setupStart;
   console.error(
-    `[bench] ${shape.customers} customers × ${shape.resourcesPerCustomer} VMs × ${shape.metricsPerResource} metrics ready in ${(setupMs / 1000).toFixed(1)} s`,
+    `[bench] ${shape.customers} customers × ${shape.resourcesPerCustomer} VMs × ${shape.metricsPerResource} metrics over ` +
+      `${shape.subscriptionsPerCustomer} subscription(s) × ${shape.regions} region(s), latency ${latencyMs} ms, ready in ${(setupMs / 1000).toFixed(1)} s`,
   );
+  const locations = new Map(env.scenario.seed.resources?.map((r) => [r.id.toLowerCase(), r.location]) ?? []);
+  const bound = lowerBounds(benchCustomers, (id) => locations.get(id.toLowerCase()) ?? '');
+  const customers = (await first.registry.list()).filter((c) => c.id.startsWith('bench-'));
 
-  const customers = await services.registry.list();
-  const plan = planCollectionRun(customers, '0 0 * * * *', new Date());
-  // The hour before: same customers, rows not yet written (tells token reuse from Azurite's rewrite cost).
-  const earlierPlan = planCollectionRun(customers, '0 0 * * * *', new Date(Date.now() - 3600_000));
-  const cycle = async (label: string, messages = plan.messages) => {
-    const started = performance.now();
-    const latencies: number[] = [];
-    let datapoints = 0;
-    let failed = 0;
-    await mapWithConcurrency(messages, concurrency, async (message) => {
-      const t = performance.now();
-      const result = await collectCustomer(message, services, quietLogger);
-      latencies.push(performance.now() - t);
-      datapoints += result.datapointsWritten;
-      if (result.outcome !== 'ok') failed++;
-    });
-    const ms = performance.now() - started;
-    console.error(`[bench] ${label}: ${(ms / 1000).toFixed(2)} s`);
-    return {
-      label,
-      seconds: round(ms / 1000),
-      customers: messages.length,
-      failed,
-      datapoints,
-      datapointsPerSecond: Math.round(datapoints / (ms / 1000)),
-      customerP50ms: round(percentile(latencies, 50)),
-      customerP95ms: round(percentile(latencies, 95)),
-    };
-  };
-  const cold = await cycle('cycle 1 (cold: new credentials, token requests)');
-  const warm = await cycle('cycle 2 (warm credentials, previous hour: new rows)', earlierPlan.messages);
-  const rewrite = await cycle('cycle 3 (warm, first window again: every row replaced)');
-
-  const window = closedWindow('0 0 * * * *', new Date());
-  const sample = customers.filter((c) => c.id.startsWith('bench-'));
-  const queryLatencies: number[] = [];
-  for (let i = 0; i < queries; i++) {
-    const customer = sample[i % sample.length]!;
-    const target = customer.resources[i % customer.resources.length]!;
-    const t = performance.now();
-    await services.metricsTable.query({
-      customerId: customer.id,
-      resourceId: target.resourceId,
-      metric: target.metrics[0]!,
-      from: new Date(window.end.getTime() - 24 * 3600_000),
-      to: window.end,
-    });
-    queryLatencies.push(performance.now() - t);
+  const rows: Record<string, unknown>[] = [];
+  let hourOffset = 0;
+  for (const mode of modes) {
+    const services = mode === 'batch' ? first : servicesFor(mode);
+    env.sandbox.state.armReads.reset();
+    for (const label of ['cold', 'warm'] as const) {
+      const plan = planCollectionRun(customers, '0 0 * * * *', new Date(Date.now() - hourOffset++ * 3600_000));
+      env.sandbox.requests.clear();
+      const started = performance.now();
+      const cpuStart = process.cpuUsage();
+      let datapoints = 0;
+      let failed = 0;
+      await mapWithConcurrency(plan.messages, concurrency, async (message) => {
+        try {
+          const result = await collectCustomer(message, services, quietLogger);
+          datapoints += result.datapointsWritten;
+          if (result.outcome !== 'ok') failed++;
+        } catch {
+          failed++;
+        }
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuStart);
+      const counts = env.sandbox.requests.counts();
+      const metricsCalls = (counts['metrics getBatch'] ?? 0) + (counts['arm metrics'] ?? 0);
+      const metricsBound = mode === 'batch' ? bound.metricsBatch : bound.metricsPerResource;
+      const stateReads = (counts['arm resourceGraph'] ?? 0) + (counts['arm resource'] ?? 0);
+      rows.push({
+        mode,
+        cycle: label,
+        seconds: round(seconds),
+        failed,
+        'customers/s': round(plan.messages.length / seconds),
+        'datapoints/s': Math.round(datapoints / seconds),
+        tokens: `${counts['entra token'] ?? 0} (≥${label === 'cold' ? bound.tokens : 0})`,
+        'kv reads': counts['vault GET'] ?? 0,
+        'metrics calls': `${metricsCalls} (≥${metricsBound}, ×${ratio(metricsCalls, metricsBound)})`,
+        'state reads': `${stateReads} (≥${bound.stateReads}, ×${ratio(stateReads, bound.stateReads)})`,
+        'arm 429': Object.entries(counts)
+          .filter(([k]) => k.endsWith(' throttled'))
+          .reduce((n, [, v]) => n + v, 0),
+        'cpu s': round((cpu.user + cpu.system) / 1e6),
+        'peak rss MB': Math.round(peakRss / 1e6),
+      });
+      console.error(`[bench] ${mode} ${label}: ${round(seconds)} s, ${JSON.stringify(counts)}`);
+    }
   }
-  const query = { queries, p50ms: round(percentile(queryLatencies, 50)), p95ms: round(percentile(queryLatencies, 95)) };
+
+  const timeIt = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    return round(performance.now() - t);
+  };
+  const views = {
+    dashboardMs: await timeIt(() => getDashboard(first)),
+    healthMs: await timeIt(() => getHealth(first)),
+  };
+  clearInterval(sampler);
+  const importTimes = measureImportTimes();
 
   const report = {
     when: new Date().toISOString(),
     node: process.version,
     shape,
+    latencyMs,
     concurrency,
     setupSeconds: round(setupMs / 1000),
-    cycles: [cold, warm, rewrite],
-    seriesQuery24h: query,
+    lowerBounds: bound,
+    cycles: rows,
+    views,
+    peakRssMb: Math.round(peakRss / 1e6),
+    importTimes,
+    note: 'RSS is this process: the product plus the in-process sandbox cloud; Azurite runs in its own process.',
   };
-  console.table([cold, warm, rewrite]);
-  console.table([query]);
+  console.table(rows);
+  console.table([{ ...views, ...importTimes, 'peak rss MB (product + sandbox)': report.peakRssMb }]);
   const dir = join(process.cwd(), 'test-output');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'bench.json'), JSON.stringify(report, null, 2));
   console.error(`[bench] report written to test-output/bench.json`);
   await env.close();
+}
+
+/**
+ * Import time of the queue worker's entry (dist/functions/collect-customer.js) against a hello-world
+ * Functions app (only `@azure/functions` and one HTTP registration), median of 3 fresh processes each.
+ */
+function measureImportTimes(): { importEntryMs: number; importHelloWorldMs: number; importRatio: number } {
+  const timed = (code: string) => {
+    const runs = [0, 1, 2].map(() =>
+      Number(
+        execFileSync(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .trim(),
+      ),
+    );
+    return round(runs.sort((a, b) => a - b)[1] ?? 0);
+  };
+  const probe = (body: string) => `const t=performance.now();${body};process.stdout.write(String(performance.now()-t))`;
+  const entry = join(process.cwd(), 'dist/functions/collect-customer.js');
+  const importEntryMs = timed(probe(`require(${JSON.stringify(entry)})`));
+  const importHelloWorldMs = timed(
+    probe(`const {app}=require('@azure/functions');app.http('hello',{handler:async()=>({body:'hi'})})`),
+  );
+  return { importEntryMs, importHelloWorldMs, importRatio: round(importEntryMs / importHelloWorldMs) };
 }
 
 function positive(value: string | undefined, flag: string): number {
@@ -138,12 +208,7 @@ function positive(value: string | undefined, flag: string): number {
   return n;
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
+const ratio = (actual: number, bound: number) => (bound === 0 ? '-' : (actual / bound).toFixed(2));
 const round = (n: number) => Math.round(n * 100) / 100;
 
 main().then(

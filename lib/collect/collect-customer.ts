@@ -3,8 +3,7 @@ import type { CustomerCredentials } from '../auth/customer-credentials';
 import type { CustomerSecret, CustomerSecretReader } from '../auth/customer-secret-reader';
 import { acquireCustomerToken } from '../auth/acquire-customer-token';
 import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
-import { mapWithConcurrency } from '../batching/map-with-concurrency';
-import type { Customer, ResourceTarget } from '../customers/customer';
+import type { Customer } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
 import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
 import { mergeResourceTargets } from '../discovery/merge-resource-targets';
@@ -12,13 +11,11 @@ import type { ResourceDiscovery } from '../discovery/resource-discovery';
 import { diagnosisContextFor, type DiagnosisContext, type Stage } from '../diagnose/diagnosis-catalogue';
 import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
-import type { Datapoint } from '../metrics/datapoint';
-import { planMetricRead } from '../metrics/plan-metric-read';
-import { readResourceMetrics } from '../metrics/read-resource-metrics';
 import type { MetricSourceId, MetricSourceTiming } from '../config/metric-sources';
-import type { ArmClientFactory, ArmClients } from '../resources/arm-clients';
-import { readResourceState, type ResourceState } from '../resources/read-resource-state';
-import type { CustomerStatusStore, ResourceOutcome } from '../store/customer-status-store';
+import type { ArmClientFactory } from '../resources/arm-clients';
+import type { CustomerStatusStore, CustomerStatusUpdate, ResourceOutcome } from '../store/customer-status-store';
+import type { MetricsAccessStore } from '../metrics/metrics-access-store';
+import { readCustomerResources, type CustomerReads, type ResourceRead } from './read-customer-resources';
 import type { MetricsTable } from '../store/metrics-table';
 import type { SnapshotStore } from '../store/snapshot-store';
 import { keepBestSnapshot, type WindowSnapshot } from './keep-best-snapshot';
@@ -46,6 +43,8 @@ export interface CollectDependencies {
   readonly fabric: FabricCollector;
   /** The analytics export to Log Analytics, when the deployment has one. */
   readonly analytics?: Pick<LogsExport, 'exportCollection'>;
+  /** Per customer: whether the metrics batch API works for its principal (remembered, re-probed). */
+  readonly metricsAccess: MetricsAccessStore;
   readonly settings: {
     readonly authorityHost: string;
     readonly armScope: string;
@@ -54,6 +53,9 @@ export interface CollectDependencies {
     readonly customerConcurrency: number;
     /** Look-back and ingestion delay per metric source. */
     readonly metricSources: Readonly<Record<MetricSourceId, MetricSourceTiming>>;
+    readonly armEndpoint: string;
+    readonly metricsMode: 'auto' | 'perResource';
+    readonly metricsBatchReprobeHours: number;
   };
   readonly now: () => Date;
 }
@@ -67,16 +69,6 @@ export interface CollectResult {
   readonly resources: readonly ResourceOutcome[];
   /** The copy in the customer's own storage, when the customer has a delivery target. */
   readonly delivery?: DeliveryOutcome;
-}
-
-interface ResourceRead {
-  readonly target: ResourceTarget;
-  readonly state?: ResourceState;
-  readonly rawResource?: unknown;
-  readonly datapoints: Datapoint[];
-  readonly diagnosis?: Diagnosis;
-  /** Fabric capacities: throttling, sustained high CU, carry-forward, paused (see assessCapacityConditions). */
-  readonly conditions?: readonly string[];
 }
 
 /**
@@ -111,9 +103,15 @@ export async function collectCustomer(
     lastWindowEnd: message.windowEnd,
     lastAttemptAt: deps.now().toISOString(),
   };
-  const recordFailure = async (diagnosis: Diagnosis, resources: readonly ResourceOutcome[], written: number) => {
+  const recordFailure = async (
+    diagnosis: Diagnosis,
+    resources: readonly ResourceOutcome[],
+    written: number,
+    facts: Partial<Pick<CustomerStatusUpdate, 'metricsMode' | 'metricsModeReason' | 'calls'>> = {},
+  ) => {
     await deps.statuses.record({
       ...attempt,
+      ...facts,
       outcome: 'failed',
       errorStage: diagnosis.stage,
       errorCode: diagnosis.code,
@@ -173,21 +171,30 @@ export async function collectCustomer(
   }
   const discoveryFailure = discovered.error === undefined ? undefined : diagnose(discovered.error, 'arm');
   const targets = mergeResourceTargets(customer.resources, discovered.resources, customer.discovery?.metrics);
-  const settled = await mapWithConcurrency(targets, deps.settings.customerConcurrency, (target) =>
-    readResource(clients, target, window, deps, context, secret?.value),
-  );
-  const armReads: ResourceRead[] = settled.map((result, i) =>
-    result.status === 'fulfilled'
-      ? result.value
-      : {
-          target: targets[i] as ResourceTarget,
-          datapoints: [],
-          diagnosis: diagnose(result.reason, 'arm'),
-        },
-  );
-  const reads = await addFabricUtilization(armReads, customer, credential, window, deps, (error, ids) =>
+  let customerReads: CustomerReads;
+  try {
+    customerReads = await readCustomerResources({
+      customerId: customer.id,
+      clients,
+      targets,
+      window,
+      metricsAccess: deps.metricsAccess,
+      settings: deps.settings,
+      now: deps.now(),
+      diagnose: (error, stage, resourceId) =>
+        diagnoseError(error, stage, { ...context, scope: resourceId }, [secret?.value]),
+    });
+  } catch (error) {
+    throw ourStorageFailed(diagnose(error, 'storage')); // only our own table (metrics access) can throw here
+  }
+  const reads = await addFabricUtilization(customerReads.reads, customer, credential, window, deps, (error, ids) =>
     diagnoseError(error, 'fabric', { ...context, ...ids }, [secret?.value]),
   );
+  const readFacts = {
+    metricsMode: customerReads.metricsAccess.mode,
+    ...(customerReads.metricsAccess.reasonCode ? { metricsModeReason: customerReads.metricsAccess.reasonCode } : {}),
+    calls: customerReads.calls,
+  };
   const datapoints = reads.flatMap((r) => r.datapoints);
   const outcomes = reads.map(toOutcome);
 
@@ -222,7 +229,7 @@ export async function collectCustomer(
 
   const firstFailure = discoveryFailure ?? reads.find((r) => r.diagnosis)?.diagnosis ?? deliveryFailure;
   if (firstFailure) {
-    await recordFailure(firstFailure, outcomes, written);
+    await recordFailure(firstFailure, outcomes, written, readFacts);
     if (discoveryFailure?.retryable || reads.some((r) => r.diagnosis?.retryable) || deliveryFailure?.retryable)
       throw transientError(customer.id, firstFailure);
     return {
@@ -239,6 +246,7 @@ export async function collectCustomer(
     outcome: 'ok',
     datapointsWritten: written,
     resources: outcomes,
+    ...readFacts,
     ...(delivery?.ok ? { deliveredTo: delivery.blobUrl } : {}),
   });
   log.info(`Collected ${customer.id}: ${written} datapoints from ${reads.length} resources`, {
@@ -247,43 +255,6 @@ export async function collectCustomer(
     datapoints: written,
   });
   return { customerId: customer.id, outcome: 'ok', datapointsWritten: written, resources: outcomes, ...delivered };
-}
-
-async function readResource(
-  clients: ArmClients,
-  target: ResourceTarget,
-  window: TimeWindow,
-  deps: CollectDependencies,
-  context: DiagnosisContext,
-  secretValue: string | undefined,
-): Promise<ResourceRead> {
-  const scoped = { ...context, scope: target.resourceId };
-  const fail = (error: unknown, stage: Stage, state?: ResourceState): ResourceRead => ({
-    target,
-    datapoints: [],
-    ...(state ? { state } : {}),
-    diagnosis: diagnoseError(error, stage, scoped, [secretValue]),
-  });
-  let read: Awaited<ReturnType<typeof readResourceState>>;
-  try {
-    read = await readResourceState(clients, target.resourceId, AbortSignal.timeout(deps.settings.httpTimeoutMs));
-  } catch (error) {
-    return fail(error, 'arm');
-  }
-  if (target.metrics.length === 0) return { target, state: read.state, rawResource: read.raw, datapoints: [] };
-  try {
-    // The window plus its look-back, in the same call: late buckets of the previous window get completed.
-    const plan = planMetricRead(window, target.interval, deps.settings.metricSources.azureMonitor, deps.now());
-    const datapoints = await readResourceMetrics(
-      clients.monitor,
-      target,
-      plan,
-      AbortSignal.timeout(deps.settings.httpTimeoutMs),
-    );
-    return { target, state: read.state, rawResource: read.raw, datapoints };
-  } catch (error) {
-    return fail(error, 'metrics', read.state);
-  }
 }
 
 /**

@@ -62,6 +62,11 @@ export interface AppConfig {
   readonly serviceHosts: ServiceHostAllowList;
   /** Look-back and ingestion delay of each metric source. */
   readonly metricSources: Readonly<Record<MetricSourceId, MetricSourceTiming>>;
+  /** `auto` (batch API, per resource when refused) or `perResource`. */
+  readonly metricsMode: 'auto' | 'perResource';
+  /** Host template (`{region}`) and audience of the metrics batch API. */
+  readonly metricsBatch: { readonly endpointTemplate: string; readonly audience: string };
+  readonly metricsBatchReprobeHours: number;
   /** The analytics export through the Logs Ingestion API; absent when not configured. */
   readonly logsExport?: LogsExportConfig;
 }
@@ -148,6 +153,18 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       return [source.id, { lookBackMs: minutes * 60_000, ingestionDelayMs: delay * 60_000 }];
     }),
   ) as Record<MetricSourceId, MetricSourceTiming>;
+  const metricsMode = value('METRICS_MODE');
+  if (metricsMode !== 'auto' && metricsMode !== 'perResource') {
+    problems.push(`METRICS_MODE must be auto or perResource (got "${metricsMode}")`);
+  }
+  const metricsBatchEndpoint = value('METRICS_BATCH_ENDPOINT');
+  if (!metricsBatchEndpoint.includes('{region}')) {
+    problems.push(`METRICS_BATCH_ENDPOINT must contain {region} (got "${metricsBatchEndpoint}")`);
+  } else {
+    httpsUrl('METRICS_BATCH_ENDPOINT', metricsBatchEndpoint.replace('{region}', 'region'));
+  }
+  const metricsBatchAudience = httpsUrl('METRICS_BATCH_AUDIENCE', value('METRICS_BATCH_AUDIENCE'));
+  const metricsBatchReprobeHours = positiveInt('METRICS_BATCH_REPROBE_HOURS', 720);
   const managedIdentityClientId = read('MANAGED_IDENTITY_CLIENT_ID');
   const appIdentity = read('APP_IDENTITY');
   if (appIdentity !== 'managedIdentity' && appIdentity !== 'azureCli') {
@@ -188,6 +205,9 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     serviceHosts,
     metricSources,
     ...(logsExport ? { logsExport } : {}),
+    metricsMode: metricsMode === 'perResource' ? 'perResource' : 'auto',
+    metricsBatch: { endpointTemplate: metricsBatchEndpoint.replace(/\/+$/, ''), audience: metricsBatchAudience },
+    metricsBatchReprobeHours,
   });
 }
 

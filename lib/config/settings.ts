@@ -271,6 +271,38 @@ export const SETTINGS = [
     description: 'Stream of the rule that feeds the `CtcHealth_CL` table (one row per health change).',
     setBy: 'infra',
   },
+  {
+    name: 'METRICS_MODE',
+    default: 'auto',
+    required: false,
+    description:
+      '`auto`: metrics through the batch API (`metrics:getBatch`, 50 resources per call), per resource for customers whose principal the batch API refuses (re-probed every `METRICS_BATCH_REPROBE_HOURS`); `perResource`: never batch.',
+    setBy: 'infra',
+  },
+  {
+    name: 'METRICS_BATCH_ENDPOINT',
+    default: 'https://{region}.metrics.monitor.azure.com',
+    required: false,
+    description:
+      "Metrics batch API host; `{region}` becomes the resources' region. Sovereign clouds differ (e.g. `https://{region}.metrics.monitor.azure.cn`).",
+    setBy: 'infra',
+  },
+  {
+    name: 'METRICS_BATCH_AUDIENCE',
+    default: 'https://management.azure.com',
+    required: false,
+    description:
+      "Token audience for the metrics batch API (`/.default` is appended). ARM's (the SDK's default) lets one token per customer serve ARM and batch; `https://metrics.monitor.azure.com` also works, at one more token per customer.",
+    setBy: 'infra',
+  },
+  {
+    name: 'METRICS_BATCH_REPROBE_HOURS',
+    default: '24',
+    required: false,
+    description:
+      'Hours after which a customer whose principal the batch API refused (no role at subscription scope) is tried in batch again.',
+    setBy: 'infra',
+  },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -1,12 +1,13 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { deleteEntityIfExists, findEntity } from '../store/table-entity';
+import { fromJsonParts, MAX_JSON_CHARS, toJsonParts } from '../store/json-property-parts';
 import { AppError } from '../errors/app-error';
 import { validationError } from '../errors/validation-error';
 import { customerSchema, defaultSecretName, type Customer, type CustomerInput } from './customer';
 
 const PARTITION = 'customer';
-/** A table string property holds at most 64 KiB (32K UTF-16 characters). */
-const MAX_RESOURCES_JSON_CHARS = 32_000;
+/** The resource list is spread over several properties (`resourcesJson`, `resourcesJson1`, ...) of one entity. */
+const MAX_RESOURCES_JSON_CHARS = MAX_JSON_CHARS;
 
 type CustomerEntity = {
   partitionKey: string;
@@ -98,7 +99,7 @@ function toEntity(customer: Customer): CustomerEntity {
     authMode: customer.authMode,
     secretName: customer.secretName,
     enabled: customer.enabled,
-    resourcesJson: JSON.stringify(customer.resources),
+    ...(toJsonParts('resourcesJson', JSON.stringify(customer.resources)) as { resourcesJson: string }),
     ...(customer.discovery ? { discoveryJson: JSON.stringify(customer.discovery) } : {}),
     ...(customer.fabric ? { fabricJson: JSON.stringify(customer.fabric) } : {}),
     ...(customer.delivery
@@ -116,7 +117,7 @@ function fromEntity(entity: CustomerEntity): Customer {
     authMode: entity.authMode,
     secretName: entity.secretName,
     enabled: entity.enabled,
-    resources: JSON.parse(entity.resourcesJson) as unknown,
+    resources: JSON.parse(fromJsonParts(entity, 'resourcesJson') ?? '[]') as unknown,
     ...(entity.discoveryJson ? { discovery: JSON.parse(entity.discoveryJson) as unknown } : {}),
     ...(entity.fabricJson ? { fabric: JSON.parse(entity.fabricJson) as unknown } : {}),
     ...(entity.deliveryBlobServiceUrl && entity.deliveryContainer

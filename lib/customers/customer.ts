@@ -161,7 +161,7 @@ export const customerSchema = z.object({
     .regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault secret name (letters, digits, hyphens)')
     .optional(),
   enabled: z.boolean().default(true),
-  resources: z.array(resourceTargetSchema).max(500).default([]),
+  resources: z.array(resourceTargetSchema).max(5000).default([]),
   /** Where snapshots are also written in the customer's own storage; absent: not delivered. */
   delivery: deliverySchema.optional(),
   /** Resources found through Azure Resource Graph, collected in addition to `resources`. */

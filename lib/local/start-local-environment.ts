@@ -47,6 +47,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     ARM_ENDPOINT: sandbox.urls.arm,
     POWER_BI_API_URL: sandbox.urls.powerBi,
     FABRIC_API_URL: sandbox.urls.fabric,
+    // The sandbox serves every region on one listener, the region as the first path segment.
+    METRICS_BATCH_ENDPOINT: `${sandbox.urls.metrics}/{region}`,
     // What App Service sets for a managed identity; the identity SDK reads them itself.
     IDENTITY_ENDPOINT: sandbox.urls.identityEndpoint,
     IDENTITY_HEADER: sandbox.identityHeader,

@@ -1,4 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
+import { fromJsonParts, MAX_JSON_CHARS, toJsonParts } from './json-property-parts';
 import { deleteEntityIfExists, findEntity } from './table-entity';
 
 /** Outcome of one resource within a run. */
@@ -39,6 +40,17 @@ export interface CustomerStatus {
   readonly resources: readonly ResourceOutcome[];
   /** URL of the snapshot this run delivered to the customer's own storage (customers with a delivery target). */
   readonly deliveredTo?: string;
+  /** How metrics were read: `batch` (metrics:getBatch) or `perResource`. */
+  readonly metricsMode?: 'batch' | 'perResource';
+  /** Why per resource, e.g. `MetricsBatchUnauthorized` (no reading role at subscription scope). */
+  readonly metricsModeReason?: string;
+  /** Calls made into the customer's tenant for state and metrics this run. */
+  readonly calls?: {
+    readonly resourceGraph: number;
+    readonly armGets: number;
+    readonly metricsBatch: number;
+    readonly metricsPerResource: number;
+  };
 }
 
 export type CustomerStatusUpdate = Omit<CustomerStatus, 'lastSuccessAt' | 'consecutiveFailures'>;
@@ -61,6 +73,9 @@ type StatusEntity = {
   errorClass?: string;
   errorActor?: string;
   deliveredTo?: string;
+  metricsMode?: string;
+  metricsModeReason?: string;
+  callsJson?: string;
   datapointsWritten: number;
   consecutiveFailures: number;
   resourcesJson: string;
@@ -116,8 +131,14 @@ export class CustomerStatusStore {
 }
 
 function toEntity(status: CustomerStatus): StatusEntity {
-  const { customerId, resources, ...rest } = status;
-  return { partitionKey: PARTITION, rowKey: customerId, ...rest, resourcesJson: JSON.stringify(resources) };
+  const { customerId, resources, calls, ...rest } = status;
+  return {
+    partitionKey: PARTITION,
+    rowKey: customerId,
+    ...rest,
+    ...(calls ? { callsJson: JSON.stringify(calls) } : {}),
+    ...splitResources(resources),
+  };
 }
 
 function fromEntity(entity: StatusEntity): CustomerStatus {
@@ -137,8 +158,43 @@ function fromEntity(entity: StatusEntity): CustomerStatus {
     ...optional('errorClass'),
     ...optional('errorActor'),
     ...optional('deliveredTo'),
+    ...(entity.metricsMode === 'batch' || entity.metricsMode === 'perResource'
+      ? { metricsMode: entity.metricsMode }
+      : {}),
+    ...optional('metricsModeReason'),
+    ...(entity.callsJson ? { calls: JSON.parse(entity.callsJson) as NonNullable<CustomerStatus['calls']> } : {}),
     datapointsWritten: Number(entity.datapointsWritten),
     consecutiveFailures: Number(entity.consecutiveFailures),
-    resources: JSON.parse(entity.resourcesJson) as ResourceOutcome[],
+    resources: joinResources(entity),
   };
+}
+
+/**
+ * Outcomes are spread over `resourcesJson`, `resourcesJson1`, ... (a 1,000-resource customer's do not fit
+ * one 64 KiB property). Past what one entity holds, failures are kept (each message cut short) and the
+ * successes are counted, not listed: failures are what an operator reads.
+ */
+function splitResources(resources: readonly ResourceOutcome[]): { resourcesJson: string } {
+  let json = JSON.stringify(resources);
+  if (json.length > MAX_JSON_CHARS) {
+    const failed = resources
+      .filter((r) => !r.ok)
+      .slice(0, 1000)
+      .map((r) => ({ ...r, ...(r.message ? { message: r.message.slice(0, 200) } : {}) }));
+    const ok = resources.filter((r) => r.ok).length;
+    const unlisted = resources.length - ok - failed.length;
+    json = JSON.stringify([
+      ...failed,
+      {
+        resourceId: `(${ok} resources collected without error, ${unlisted} more failed)`,
+        ok: unlisted === 0,
+        datapoints: 0,
+      },
+    ]);
+  }
+  return toJsonParts('resourcesJson', json) as { resourcesJson: string };
+}
+
+function joinResources(entity: StatusEntity): ResourceOutcome[] {
+  return JSON.parse(fromJsonParts(entity, 'resourcesJson') ?? '[]') as ResourceOutcome[];
 }

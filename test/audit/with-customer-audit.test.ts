@@ -51,17 +51,19 @@ describe('access audit', () => {
     const ops = body.entries
       .filter((e) => e.runId === 'audit-run-1')
       .map((e) => `${String(e.operation)} ${String(e.status)}`);
-    // Three resource reads, two metric reads (the Fabric capacity has no metrics), and the credential's
-    // own calls to Entra in the customer's tenant (metadata and token; MSAL may ask more than once).
+    // State of all three resources in one Resource Graph query, two batch metric reads (a VM and a Power BI
+    // capacity are two types; the Fabric capacity has no metrics), and the credential's own calls to Entra
+    // in the customer's tenant (metadata and token; MSAL may ask more than once).
     const count = (op: string) => ops.filter((o) => o === `${op} 200`).length;
-    expect(count('resources.getById')).toBe(3);
-    expect(count('metrics.list')).toBe(2);
+    expect(count('resourceGraph.query')).toBe(1);
+    expect(count('resources.getById')).toBe(0);
+    expect(count('metrics.getBatch')).toBe(2);
     expect(count('token')).toBeGreaterThanOrEqual(1);
     // contoso also delivers its snapshot to its own storage account (Put Blob answers 201).
     expect(ops.filter((o) => o.startsWith('blob.'))).toEqual(['blob.put 201']);
     expect(ops.filter((o) => !o.startsWith('blob.')).every((o) => o.endsWith(' 200'))).toBe(true);
-    const armCall = body.entries.find((e) => e.operation === 'resources.getById');
-    expect(armCall?.resource).toMatch(new RegExp(`^/subscriptions/${DEMO_IDS.contoso.subscriptionId}/`));
+    const armCall = body.entries.find((e) => e.operation === 'metrics.getBatch');
+    expect(armCall?.resource).toMatch(new RegExp(`^/subscriptions/${DEMO_IDS.contoso.subscriptionId}(/|$)`));
     expect(armCall?.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(armCall?.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(body.entries.find((e) => e.operation === 'token')?.resource).toBe(DEMO_IDS.contoso.tenantId);

@@ -128,6 +128,14 @@ describe('collectCustomer', () => {
       retryAfterSeconds: 0,
       times: 50,
     });
+    // Batch metrics come from the regional metrics host: throttled there too.
+    app.env.sandbox.state.injectFault({
+      service: 'metrics',
+      match: () => true,
+      status: 429,
+      retryAfterSeconds: 0,
+      times: 50,
+    });
     try {
       let error: unknown;
       await collectCustomer(message('contoso', '20261122T0800Z-cccccccc'), app.services, recordingLogger()).catch(

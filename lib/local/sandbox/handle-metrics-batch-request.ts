@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateBearer } from './authenticate-bearer';
 import { metricsBody } from './handle-arm-request';
 import { readRequestBody } from './read-request-body';
-import { METRICS_AUDIENCE, type SandboxContext } from './sandbox-context';
+import { ARM_AUDIENCE, METRICS_AUDIENCE, type SandboxContext } from './sandbox-context';
 import { parseResourceId, type SandboxPrincipal } from './sandbox-state';
 import type { SandboxRoleName } from './sandbox-seed';
 import { sendJson } from './send-json';
@@ -49,7 +49,8 @@ export async function handleMetricsBatchRequest(
   if (!query.get('api-version')) {
     return sendJson(res, 400, error('MissingApiVersionParameter', 'The api-version query parameter is required.'));
   }
-  const auth = authenticateBearer(context, req, [METRICS_AUDIENCE]);
+  // The data plane's own audience, or ARM's (the default of @azure/monitor-query-metrics' MetricsClient).
+  const auth = authenticateBearer(context, req, [METRICS_AUDIENCE, ARM_AUDIENCE, context.urls.arm]);
   if (!auth.ok) {
     return sendJson(res, 401, error('InvalidAuthenticationToken', `The access token is invalid (${auth.reason}).`));
   }

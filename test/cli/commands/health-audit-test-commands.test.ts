@@ -32,7 +32,7 @@ describe('ctc health, audit and test (issue 3)', () => {
     const { code, out } = await ctc('audit', 'contoso');
     expect(code).toBe(0);
     expect(out).toMatch(/^TIME\s+OPERATION\s+STATUS\s+RESOURCE/);
-    expect(out).toMatch(/resources\.getById\s+200\s+\/subscriptions\/c0c0c0c0/);
+    expect(out).toMatch(/metrics\.getBatch\s+200\s+\/subscriptions\/c0c0c0c0/);
     expect(out).toMatch(/token\s+200\s+c0c0c0c0-0000-4000-8000-000000000001/);
   });
 
