@@ -14,6 +14,8 @@ import { mergeResourceTargets } from '../discovery/merge-resource-targets';
 import type { DiscoveredResource } from '../discovery/query-resource-graph';
 import { isFabricCapacity } from '../fabric/fabric-metrics';
 import { checkMetricDefinitions } from './check-metric-definitions';
+import { probeMetricsBatch } from './probe-metrics-batch';
+import { principalObjectId } from '../auth/principal-object-id';
 import { diagnoseError, type Diagnosis } from './diagnose-error';
 import { diagnosisContextFor, type DiagnosisContext, type Stage } from './diagnosis-catalogue';
 
@@ -179,6 +181,24 @@ export async function runConnectionTest(customer: Customer, deps: CollectDepende
       `checked ${resources.length} resource(s) (state, metric definitions, metrics for ${window.start.toISOString()}/${window.end.toISOString()}): ` +
       `${resources.length - failing.length} ready`,
   });
+  // How the worker will read metrics: in batches, or per resource because the batch API refuses.
+  if (deps.settings.metricsMode === 'auto' && performance.now() < deadline) {
+    const batchStart = performance.now();
+    // A refusal's fix names the principal's object id, which only its token tells.
+    const objectId = await principalObjectId(credential, armScope, httpTimeoutMs);
+    const probeContext = objectId ? { ...context, objectId } : context;
+    const probe = await probeMetricsBatch(
+      clients,
+      deps.settings.armEndpoint,
+      targets,
+      window,
+      probeContext,
+      callSignal,
+      [secretValue],
+    ).catch(() => undefined); // the per-resource checks above already explain any other failure
+    if (probe)
+      stages.push({ stage: 'metrics', ok: probe.ok, durationMs: performance.now() - batchStart, detail: probe.detail });
+  }
   if (customer.delivery) {
     // The customer's own storage: write and delete a probe blob with the same fresh credential.
     const target = customer.delivery;

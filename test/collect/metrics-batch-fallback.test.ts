@@ -4,6 +4,7 @@ import { loadConfig } from '../../lib/config/load-config';
 import { buildBenchScenario } from '../../lib/bench/build-bench-scenario';
 import { collectCustomer } from '../../lib/collect/collect-customer';
 import type { CollectMessage } from '../../lib/collect/collect-message';
+import { runConnectionTest } from '../../lib/diagnose/run-connection-test';
 import { recordingLogger, startTestApp, type TestApp } from '../support/start-test-app';
 
 let app: TestApp;
@@ -50,6 +51,16 @@ describe('metrics batch fallback', () => {
     });
   });
 
+  it('says so in the connection test, with the one role assignment that enables batch', async () => {
+    const report = await runConnectionTest((await services.registry.find('bench-0'))!, services);
+    expect(report.ok).toBe(true); // per resource works: advice, not a problem
+    const metrics = report.stages.find((s) => s.stage === 'metrics');
+    expect(metrics?.detail).toContain('metrics batch API refused');
+    expect(metrics?.detail).toContain(
+      `az role assignment create --assignee-object-id ${objectId} --assignee-principal-type ServicePrincipal --role 'Monitoring Reader' --scope '${subscriptionScope}'`,
+    );
+  });
+
   it('remembers the refusal: the next hours go straight to per-resource calls', async () => {
     clock = new Date('2026-11-22T10:05:00Z');
     app.env.sandbox.requests.clear();
@@ -72,5 +83,7 @@ describe('metrics batch fallback', () => {
     expect(calls()['metrics getBatch']).toBe(1);
     expect(calls()['arm metrics']).toBeUndefined();
     expect(await services.statuses.find('bench-0')).toMatchObject({ metricsMode: 'batch' });
+    const report = await runConnectionTest((await services.registry.find('bench-0'))!, services);
+    expect(report.stages.find((s) => s.stage === 'metrics')?.detail).toContain('readable in 1 subscription(s)');
   });
 });
