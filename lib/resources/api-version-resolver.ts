@@ -36,7 +36,12 @@ export class ApiVersionResolver {
     private readonly builtIn: Readonly<Record<string, string>> = BUILT_IN_API_VERSIONS,
   ) {}
 
-  /** The API version to read `resourceId` with. Never throws: a failed lookup falls back (and is retried next time). */
+  /**
+   * The API version to read `resourceId` with. Never throws: a failed lookup falls back. An answer that
+   * the provider lists no version for the type (or does not exist) is kept like a found version, so an
+   * unknown type costs one lookup per process, not one per resource and hour; a transient failure
+   * (throttling, 5xx, timeout) is asked again next time.
+   */
   resolve(client: ApiVersionClient, resourceId: string, abortSignal?: AbortSignal): Promise<string> {
     const typeAsWritten = resourceTypeOf(resourceId);
     const type = typeAsWritten.toLowerCase();
@@ -45,8 +50,9 @@ export class ApiVersionResolver {
     let pending = this.resolved.get(type);
     if (!pending) {
       // The provider namespace keeps its casing in the URL (`Microsoft.Cache`), as Azure's docs write it.
-      pending = lookUp(client, this.armEndpoint, typeAsWritten, abortSignal).catch(() => {
-        this.resolved.delete(type); // a transient failure must not pin the fallback for the process
+      pending = lookUp(client, this.armEndpoint, typeAsWritten, abortSignal).catch((error: unknown) => {
+        // A transient failure must not pin the fallback for the process; a definite "not found" may.
+        if (!(error instanceof ApiVersionNotFound)) this.resolved.delete(type);
         return FALLBACK_API_VERSION;
       });
       this.resolved.set(type, pending);
@@ -64,6 +70,7 @@ async function lookUp(
   const [namespace = '', ...segments] = type.split('/');
   const url = `${armEndpoint.replace(/\/+$/, '')}/providers/${namespace}?api-version=${PROVIDERS_API_VERSION}`;
   const response = await client.sendRequest(createPipelineRequest({ url, ...(abortSignal ? { abortSignal } : {}) }));
+  if (response.status === 404) throw new ApiVersionNotFound(`provider ${namespace} is not registered`);
   if (response.status !== 200) throw new Error(`provider lookup for ${namespace} answered ${response.status}`);
   const body = JSON.parse(response.bodyAsText ?? '{}') as {
     resourceTypes?: Array<{ resourceType?: string; apiVersions?: string[] }>;
@@ -71,9 +78,12 @@ async function lookUp(
   const wanted = segments.join('/').toLowerCase();
   const versions = body.resourceTypes?.find((t) => t.resourceType?.toLowerCase() === wanted)?.apiVersions ?? [];
   const chosen = newestStable(versions);
-  if (!chosen) throw new Error(`provider ${namespace} lists no API version for ${wanted}`);
+  if (!chosen) throw new ApiVersionNotFound(`provider ${namespace} lists no API version for ${wanted}`);
   return chosen;
 }
+
+/** The provider answered, and has no version for the type: an answer worth keeping. */
+class ApiVersionNotFound extends Error {}
 
 /** Newest non-preview version (ISO dates sort as strings); a preview only when nothing else exists. */
 export function newestStable(versions: readonly string[]): string | undefined {
