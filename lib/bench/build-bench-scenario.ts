@@ -61,7 +61,12 @@ export function buildBenchScenario(shape: BenchShape, now = new Date()): DemoSce
       displayName: 'collector',
       secrets: [{ value: secret, expiresAt: validUntil }],
     });
-    seed.vaultSecrets.push({ name: defaultSecretName(id), value: secret, expiresOn: validUntil });
+    seed.vaultSecrets.push({
+      name: defaultSecretName(id),
+      value: secret,
+      expiresOn: validUntil,
+      tags: { customerId: id },
+    });
     const resources = [];
     for (let r = 0; r < shape.resourcesPerCustomer; r++) {
       const subscriptionId = subscriptionIds[r % subscriptionIds.length] as string;
