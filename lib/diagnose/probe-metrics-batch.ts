@@ -53,7 +53,12 @@ export async function probeMetricsBatch(
   const refused: string[] = [];
   for (const call of perSubscription.values()) {
     try {
-      await readBatchMetrics(clients.metricsBatch(call.region), call, window, signal());
+      await readBatchMetrics(
+        clients.metricsBatch(call.region),
+        call,
+        { range: window, settledBefore: window.end },
+        signal(),
+      );
     } catch (error) {
       const status = (error as { statusCode?: unknown }).statusCode;
       if (status !== 401 && status !== 403) continue;

@@ -50,7 +50,8 @@ describe('a 1,000-resource customer', () => {
     console.log('large customer collected in', Math.round(performance.now() - started), 'ms');
     expect(result.outcome).toBe('ok');
     expect(result.resources).toHaveLength(RESOURCES);
-    expect(result.datapointsWritten).toBe(RESOURCES * 2);
+    // Two hourly buckets per series: the window's and the one its 20-minute look-back reaches into.
+    expect(result.datapointsWritten).toBe(RESOURCES * 2 * 2);
     const counts = app.env.sandbox.requests.counts();
     // 2 subscriptions × 2 regions × ⌈250/50⌉ = 20 batch calls; state from one Resource Graph query (1,000 rows).
     expect(counts['metrics getBatch']).toBe(20);

@@ -40,7 +40,7 @@ describe('metrics batch fallback', () => {
     app.env.sandbox.requests.clear();
     const result = await collectCustomer(message(8), services, recordingLogger());
     expect(result.outcome).toBe('ok');
-    expect(result.datapointsWritten).toBe((3 * 2 * 60 * 2) / 2); // 3 VMs × 2 metrics × 60 minutes (avg+max in one row)
+    expect(result.datapointsWritten).toBe(3 * 2 * 80); // 3 VMs × 2 metrics × (60 minutes + 20 of look-back)
     expect(calls()['metrics getBatch']).toBe(1); // one refused batch (401), then per resource
     expect(calls()['arm metrics']).toBe(3);
     const status = await services.statuses.find('bench-0');

@@ -9,6 +9,7 @@ const vm = (sub: string, n: number): ResourceTarget => ({
   metrics: ['Percentage CPU', 'Network In Total'],
   aggregations: ['Average', 'Maximum'],
   interval: 'PT5M',
+  dimensions: {},
 });
 const at = (
   target: ResourceTarget,
