@@ -12,6 +12,8 @@ export interface BenchShape {
   readonly subscriptionsPerCustomer?: number;
   /** Regions the resources are spread over (round-robin); default 1. */
   readonly regions?: number;
+  /** Time grain of every metric; default PT1M (60 points per metric per hour). */
+  readonly interval?: 'PT1M' | 'PT5M' | 'PT1H';
 }
 
 const VM_METRICS = ['Percentage CPU', 'Available Memory Bytes', 'Network In Total', 'Network Out Total'];
@@ -19,8 +21,8 @@ const REGIONS = ['West Europe', 'North Europe', 'East US', 'West US 2', 'Sweden 
 
 /**
  * The demo world plus `customers` synthetic healthy customers, each in its own tenant with its own
- * app, secret, subscriptions (Reader on each) and VMs at PT1M spread over subscriptions and regions
- * (60 points per metric per hour): a realistic provider fleet for measuring a collection cycle.
+ * app, secret, subscriptions (Reader on each) and VMs spread over subscriptions and regions, at PT1M
+ * (60 points per metric per hour) unless the shape says otherwise: a realistic provider fleet for measuring a collection cycle.
  */
 export function buildBenchScenario(shape: BenchShape, now = new Date()): DemoScenario {
   const demo = buildDemoScenario(now);
@@ -77,7 +79,12 @@ export function buildBenchScenario(shape: BenchShape, now = new Date()): DemoSce
         location: region,
         properties: { provisioningState: 'Succeeded', hardwareProfile: { vmSize: 'Standard_D2s_v5' } },
       });
-      resources.push({ resourceId, metrics, aggregations: ['Average', 'Maximum'] as const, interval: 'PT1M' as const });
+      resources.push({
+        resourceId,
+        metrics,
+        aggregations: ['Average', 'Maximum'] as const,
+        interval: shape.interval ?? ('PT1M' as const),
+      });
     }
     customers.push({
       id,

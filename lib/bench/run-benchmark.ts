@@ -1,25 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../app/create-services';
 import { setServices } from '../app/services';
 import { mapWithConcurrency } from '../batching/map-with-concurrency';
-import { collectCustomer } from '../collect/collect-customer';
+import { globSync } from 'node:fs';
+import { InvocationContext } from '@azure/functions';
+import { collectQueueOutput } from '../app/bindings';
+import { COLLECT_QUEUE } from '../app/storage-names';
+import { handleCollectSchedule } from '../collect/handle-collect-schedule';
+import { createQueueClient } from '../local/host/create-queue-client';
+import { startLocalHost, type LocalHost } from '../local/host/start-local-host';
+import type { LocalEnvironment } from '../local/start-local-environment';
+import { childProcessUsage } from './child-process-usage';
+import { countStorageRequests, type StorageServiceOf } from './count-storage-requests';
 import { planCollectionRun } from '../collect/plan-collection-run';
 import { loadConfig } from '../config/load-config';
 import { CustomerRegistry } from '../customers/customer-registry';
 import { getDashboard } from '../http/dashboard-handler';
 import { getHealth } from '../http/health-handler';
 import { startLocalEnvironment } from '../local/start-local-environment';
-import type { Logger } from '../logging/logger';
 import { buildBenchScenario, lowerBounds } from './build-bench-scenario';
 
 const HELP = `Usage: npm run bench [-- options]
 
 Measures collection cycles on Azurite + the sandbox cloud (which enforces ARM's read token bucket,
 the batch API's rules and an injected network latency) with synthetic healthy customers (each its own
-tenant, app, secret, subscriptions and VMs at PT1M), through the real SDK clients. Runs batch mode
+tenant, app, secret, subscriptions and VMs), through the queue, the local Functions host and the
+real SDK clients (every message runs the whole worker, storage bookkeeping included). Runs batch mode
 (metrics:getBatch + Resource Graph) and per-resource mode side by side and prints calls per kind
 against the lower bound for the workload, wall time, throughput, peak RSS, dashboard and health
 response times and the function entry's import time against a hello-world Functions app.
@@ -30,15 +39,13 @@ Options:
   --metrics <n>        metrics per VM, 1-4 (default 2)
   --subscriptions <n>  subscriptions per customer (default 2)
   --regions <n>        regions the VMs are spread over, 1-6 (default 2)
+  --interval <grain>   PT1M | PT5M | PT1H time grain of every metric (default PT5M: 12 points per hour)
   --latency <ms>       added to every answer of the cloud (default 20)
-  --concurrency <n>    customers collected at once, like the queue host's batchSize+newBatchThreshold (default 12)
   --mode <m>           both | batch | perResource (default both)
   --cycles <n>         1: cold only; 2: cold, then warm on the previous hour (default 2)
   --views-timeout <s>  give up timing the dashboard or health after this long (default 120)
   -h, --help
 `;
-
-const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -51,7 +58,7 @@ async function main(): Promise<void> {
       cycles: { type: 'string', default: '2' },
       'views-timeout': { type: 'string', default: '120' },
       latency: { type: 'string', default: '20' },
-      concurrency: { type: 'string', default: '12' },
+      interval: { type: 'string', default: 'PT5M' },
       mode: { type: 'string', default: 'both' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -67,7 +74,10 @@ async function main(): Promise<void> {
   const latencyMs = Number(values.latency);
   if (!Number.isInteger(latencyMs) || latencyMs < 0)
     throw new Error(`--latency must be a whole number of ms, got "${values.latency}"`);
-  const concurrency = positive(values.concurrency, '--concurrency');
+  if (!['PT1M', 'PT5M', 'PT1H'].includes(values.interval)) {
+    throw new Error(`--interval must be PT1M, PT5M or PT1H, got "${values.interval}"`);
+  }
+  const interval = values.interval as 'PT1M' | 'PT5M' | 'PT1H';
   const cycles = positive(values.cycles, '--cycles') >= 2 ? (['cold', 'warm'] as const) : (['cold'] as const);
   const viewsTimeoutMs = positive(values['views-timeout'], '--views-timeout') * 1000;
   if (!['both', 'batch', 'perResource'].includes(values.mode)) {
@@ -79,7 +89,7 @@ async function main(): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
   const setupStart = performance.now();
-  const scenario = buildBenchScenario(shape);
+  const scenario = buildBenchScenario({ ...shape, interval });
   const env = await startLocalEnvironment({ scenario });
   env.sandbox.state.latencyMs = latencyMs;
   Object.assign(process.env, env.appSettings);
@@ -102,39 +112,55 @@ async function main(): Promise<void> {
   const customers = (await first.registry.list()).filter((c) => c.id.startsWith('bench-'));
 
   const rows: Record<string, unknown>[] = [];
-  let hourOffset = 0;
+  const storageByCycle: Record<string, unknown>[] = [];
+  const storage = countStorageRequests(azuriteServiceOf(env));
+  const host = await startBenchHost({ COLLECT_SCHEDULE: first.config.collectSchedule, ...env.appSettings });
+  const queue = createQueueClient(undefined, COLLECT_QUEUE, env.appSettings);
+  await queue.createIfNotExists();
+  // Windows run oldest first and each mode gets its own hours, so every cycle is a fresh window (not a
+  // rewrite) and no cycle finds another's window missing (gap healing would queue it).
+  const windows = modes.length * cycles.length;
+  let windowIndex = 0;
+  const series = benchCustomers.reduce(
+    (n, c) => n + (c.resources ?? []).reduce((m, r) => m + (r.metrics?.length ?? 0), 0),
+    0,
+  );
   for (const mode of modes) {
     const services = mode === 'batch' ? first : servicesFor(mode);
+    setServices(services);
     env.sandbox.state.armReads.reset();
     for (const label of cycles) {
-      const plan = planCollectionRun(customers, '0 0 * * * *', new Date(Date.now() - hourOffset++ * 3600_000));
+      const hoursAgo = windows - windowIndex++;
+      const plan = planCollectionRun(customers, '0 0 * * * *', new Date(Date.now() - (hoursAgo - 1) * 3600_000));
       env.sandbox.requests.clear();
+      storage.reset();
+      const azuriteBefore = childProcessUsage();
       const started = performance.now();
       const cpuStart = process.cpuUsage();
-      let datapoints = 0;
-      let failed = 0;
-      await mapWithConcurrency(plan.messages, concurrency, async (message) => {
-        try {
-          const result = await collectCustomer(message, services, quietLogger);
-          datapoints += result.datapointsWritten;
-          if (result.outcome !== 'ok') failed++;
-        } catch {
-          failed++;
-        }
-      });
+      // Through the queue and the local Functions host, as in Azure: host.json's batchSize + newBatchThreshold
+      // decide how many customers run at once; every message runs the whole worker (bookkeeping included).
+      await mapWithConcurrency(plan.messages, 16, (message) =>
+        queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64')),
+      );
+      await host.waitForIdle();
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuStart);
+      const azuriteAfter = childProcessUsage();
       const counts = env.sandbox.requests.counts();
+      const storageCounts = storage.counts();
+      const outcomes = await readOutcomes(services, plan.runId, customers.length);
       const metricsCalls = (counts['metrics getBatch'] ?? 0) + (counts['arm metrics'] ?? 0);
       const metricsBound = mode === 'batch' ? bound.metricsBatch : bound.metricsPerResource;
       const stateReads = (counts['arm resourceGraph'] ?? 0) + (counts['arm resource'] ?? 0);
+      const tableBatches = storageCounts['table batch'] ?? 0;
+      const storageCalls = Object.values(storageCounts).reduce((n, v) => n + v, 0);
       rows.push({
         mode,
         cycle: label,
         seconds: round(seconds),
-        failed,
+        failed: customers.length - outcomes.ok,
         'customers/s': round(plan.messages.length / seconds),
-        'datapoints/s': Math.round(datapoints / seconds),
+        'datapoints/s': Math.round(outcomes.datapoints / seconds),
         tokens: `${counts['entra token'] ?? 0} (≥${label === 'cold' ? bound.tokens : 0})`,
         'kv reads': counts['vault GET'] ?? 0,
         'metrics calls': `${metricsCalls} (≥${metricsBound}, ×${ratio(metricsCalls, metricsBound)})`,
@@ -142,12 +168,23 @@ async function main(): Promise<void> {
         'arm 429': Object.entries(counts)
           .filter(([k]) => k.endsWith(' throttled'))
           .reduce((n, [, v]) => n + v, 0),
+        'table batches': `${tableBatches} (≥${series}, ×${ratio(tableBatches, series)})`,
+        'storage calls/customer': round(storageCalls / customers.length),
         'cpu s': round((cpu.user + cpu.system) / 1e6),
+        'azurite cpu s':
+          azuriteBefore && azuriteAfter ? round(azuriteAfter.cpuSeconds - azuriteBefore.cpuSeconds) : '-',
         'peak rss MB': Math.round(peakRss / 1e6),
+        'live heap MB': liveHeapMb(),
       });
-      console.error(`[bench] ${mode} ${label}: ${round(seconds)} s, ${JSON.stringify(counts)}`);
+      storageByCycle.push({ mode, cycle: label, ...storageCounts });
+      console.error(
+        `[bench] ${mode} ${label}: ${round(seconds)} s, cloud ${JSON.stringify(counts)}, storage ${JSON.stringify(storageCounts)}`,
+      );
     }
   }
+  setServices(first);
+  await host.close();
+  storage.close();
 
   // The fleet views with every customer loaded; a view that takes longer than the timeout is reported as such.
   const timeIt = async (fn: () => Promise<unknown>): Promise<number | string> => {
@@ -161,6 +198,7 @@ async function main(): Promise<void> {
   const views = {
     dashboardMs: await timeIt(() => getDashboard(first)),
     healthMs: await timeIt(() => getHealth(first)),
+    ...(await measureFanOut(first)),
   };
   clearInterval(sampler);
   const importTimes = measureImportTimes();
@@ -170,7 +208,7 @@ async function main(): Promise<void> {
     node: process.version,
     shape,
     latencyMs,
-    concurrency,
+    hostQueues: JSON.parse(readFileSync(join(process.cwd(), 'host.json'), 'utf8')).extensions?.queues,
     setupSeconds: round(setupMs / 1000),
     lowerBounds: bound,
     cycles: rows,
@@ -210,6 +248,73 @@ function measureImportTimes(): { importEntryMs: number; importHelloWorldMs: numb
     probe(`const {app}=require('@azure/functions');app.http('hello',{handler:async()=>({body:'hi'})})`),
   );
   return { importEntryMs, importHelloWorldMs, importRatio: round(importEntryMs / importHelloWorldMs) };
+}
+
+/** The app's compiled function files on the local Functions host (no timers: the bench queues the windows). */
+async function startBenchHost(appSettings: Readonly<Record<string, string>>): Promise<LocalHost> {
+  const root = process.cwd();
+  const functionModules = globSync('dist/functions/*.js', { cwd: root }).map((f) => join(root, f));
+  return startLocalHost({
+    functionModules,
+    appSettings,
+    hostJsonPath: join(root, 'host.json'),
+    httpPort: 0,
+    startTimers: false,
+    log: (level, message) => {
+      if (level === 'error') console.error(`[bench host] ${message}`);
+    },
+  });
+}
+
+/** Azurite's three endpoints by `host:port`, so storage requests are counted per service. */
+function azuriteServiceOf(env: LocalEnvironment): StorageServiceOf {
+  const byHost = new Map<string, 'blob' | 'queue' | 'table'>([
+    [new URL(env.azurite.blobEndpoint).host, 'blob'],
+    [new URL(env.azurite.queueEndpoint).host, 'queue'],
+    [new URL(env.azurite.tableEndpoint).host, 'table'],
+  ]);
+  return (host) => byHost.get(host);
+}
+
+/** How each customer's run ended, from the run records the worker wrote (the bench reads, it does not guess). */
+async function readOutcomes(
+  services: Services,
+  runId: string,
+  customers: number,
+): Promise<{ ok: number; datapoints: number }> {
+  const runs = await services.runs.get(runId);
+  const finished = runs.filter((r) => r.status === 'succeeded');
+  if (runs.length < customers) console.error(`[bench] only ${runs.length} of ${customers} run records for ${runId}`);
+  return { ok: finished.length, datapoints: finished.reduce((n, r) => n + (r.datapointsWritten ?? 0), 0) };
+}
+
+/**
+ * The timer's own time at this fleet size: read the registry, plan one message per customer. Run on the
+ * handler with the output captured, so the measured time is the function's, not the host's queue writes.
+ */
+async function measureFanOut(services: Services): Promise<{ fanOutMs: number; messages: number }> {
+  const context = new InvocationContext({
+    functionName: 'collect-schedule',
+    invocationId: 'bench-fan-out',
+    logHandler: () => undefined,
+  });
+  const started = performance.now();
+  await handleCollectSchedule(services, context);
+  const fanOutMs = round(performance.now() - started);
+  const queued = context.extraOutputs.get(collectQueueOutput);
+  const messages = Array.isArray(queued) ? queued.length : 0;
+  return { fanOutMs, messages };
+}
+
+/**
+ * The JavaScript heap still reachable after a full collection (with `--expose-gc`, as `npm run bench` runs):
+ * what the process actually holds, unlike RSS, which also counts heap V8 reserved and has not given back.
+ */
+function liveHeapMb(): number | '-' {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return '-';
+  gc();
+  return Math.round(process.memoryUsage().heapUsed / 1e6);
 }
 
 function positive(value: string | undefined, flag: string): number {
