@@ -52,10 +52,9 @@ export async function queryResourceGraph(
 }
 
 /**
- * The rows of a Resource Graph query, every page (`$skipToken`), as Resource Graph sends them. When a
- * page says the principal's quota is spent (`x-ms-user-quota-remaining: 0`), the next page waits for
- * `x-ms-user-quota-resets-after` instead of running into a 429
- * (https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests).
+ * The rows of a Resource Graph query, every page (`$skipToken`), as Resource Graph sends them. Each page
+ * is one query against the principal's quota: the clients' throttle policy (lib/resources/throttle-policy.ts)
+ * paces them by `x-ms-user-quota-remaining` / `-resets-after` and retries the quota's 429.
  */
 export async function queryResourceGraphRows(
   client: Pick<ServiceClient, 'sendRequest'>,
@@ -70,9 +69,7 @@ export async function queryResourceGraphRows(
   const top = Math.min(request.pageSize ?? MAX_RESOURCE_GRAPH_PAGE, MAX_RESOURCE_GRAPH_PAGE);
   const rows: unknown[] = [];
   let skipToken: string | undefined;
-  let waitBeforeNextMs = 0;
   for (let page = 0; page < MAX_PAGES; page++) {
-    if (waitBeforeNextMs > 0) await new Promise((resolve) => setTimeout(resolve, waitBeforeNextMs));
     const body = {
       subscriptions: request.subscriptions,
       query: request.query,
@@ -111,22 +108,10 @@ export async function queryResourceGraphRows(
     rows.push(...(result.data as unknown[]));
     skipToken = result.$skipToken;
     if (!skipToken) return rows;
-    waitBeforeNextMs =
-      response.headers.get('x-ms-user-quota-remaining') === '0'
-        ? parseQuotaReset(response.headers.get('x-ms-user-quota-resets-after'))
-        : 0;
   }
   throw new RestError(`Resource Graph paging did not end after ${MAX_PAGES} pages`, {
     code: 'ResourceGraphPagingRunaway',
   });
-}
-
-/** `hh:mm:ss` to milliseconds (at most a minute: a stranger value must not park the worker). */
-export function parseQuotaReset(value: string | undefined): number {
-  const match = /^(\d+):(\d{2}):(\d{2})$/.exec(value ?? '');
-  if (!match) return 0;
-  const seconds = Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
-  return Math.min(seconds, 60) * 1000;
 }
 
 function parseJson(text: string | undefined): unknown {

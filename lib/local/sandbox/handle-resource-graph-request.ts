@@ -24,7 +24,7 @@ interface QueryRequestBody {
  * refusing: a subscription without access simply contributes nothing). Answers in the shape of the
  * ResourcesBasicQuery example, pages with `$skipToken`, and refuses queries of other shapes as
  * Resource Graph refuses invalid ones (400 BadRequest/InvalidQuery). Counts the principal's query quota
- * (x-ms-user-quota-remaining / -resets-after, 429 past it; see sandbox-throttle.ts).
+ * (x-ms-user-quota-remaining / -resets-after, 429 without Retry-After past it; see sandbox-throttle.ts).
  */
 export async function handleResourceGraphRequest(
   context: SandboxContext,
@@ -40,12 +40,22 @@ export async function handleResourceGraphRequest(
   };
   for (const [name, value] of Object.entries(quotaHeaders)) res.setHeader(name, value);
   if (!quota.ok) {
-    return sendJson(
-      res,
-      429,
-      invalid('RateLimiting', 'Please provide below info when asking for support: timestamp, correlationId.'),
-      { 'retry-after': String(quota.retryAfterSeconds) },
-    );
+    // Resource Graph's RateLimiting answer names no Retry-After: the quota headers are the only hint, and
+    // the SDKs do not retry it (Azure/azure-sdk-for-python#5412; Azure/azure-cli-extensions#3325 shows the
+    // body, and users waiting on x-ms-user-quota-resets-after).
+    return sendJson(res, 429, {
+      error: {
+        code: 'RateLimiting',
+        message: 'Please provide below info when asking for support: timestamp, correlationId.',
+        details: [
+          {
+            code: 'RateLimiting',
+            message:
+              'Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help.',
+          },
+        ],
+      },
+    });
   }
   let body: QueryRequestBody;
   try {

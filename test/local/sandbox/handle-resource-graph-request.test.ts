@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ServiceClient } from '@azure/core-client';
 import { createPipelineRequest } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../../lib/customers/customer';
@@ -113,5 +114,55 @@ describe('sandbox Resource Graph route', () => {
         query: 'Resources | summarize count() by type',
       }),
     ).rejects.toMatchObject({ statusCode: 400, code: 'BadRequest' });
+  });
+
+  it("answers past the principal's quota with RateLimiting and no Retry-After, and the collector waits out the reset", async () => {
+    const customer = (await app.services.registry.find('litware')) as Customer;
+    const secret = customer.authMode === 'clientSecret' ? await app.services.secrets.read(customer) : undefined;
+    // A client with the SDK's default pipeline only: what any caller without our throttle policy sees.
+    const plain = new ServiceClient({
+      endpoint: app.env.appSettings.ARM_ENDPOINT,
+      credential: app.services.credentials.forCustomer(customer, secret),
+      credentialScopes: [app.services.config.armScope],
+    });
+    let refused: { status: number; headers: Record<string, string | undefined>; body: unknown } | undefined;
+    for (let i = 0; i < 20 && !refused; i++) {
+      const request = createPipelineRequest({
+        url: `${app.env.appSettings.ARM_ENDPOINT}/providers/Microsoft.ResourceGraph/resources?api-version=${RESOURCE_GRAPH_API_VERSION}`,
+        method: 'POST',
+        body: JSON.stringify({
+          subscriptions: [LITWARE_SUB],
+          query: buildResourceGraphQuery(['Microsoft.Compute/virtualMachines']),
+        }),
+      });
+      request.headers.set('content-type', 'application/json');
+      const response = await plain.sendRequest(request);
+      if (response.status === 429) {
+        refused = {
+          status: response.status,
+          headers: {
+            retryAfter: response.headers.get('retry-after'),
+            remaining: response.headers.get('x-ms-user-quota-remaining'),
+            resetsAfter: response.headers.get('x-ms-user-quota-resets-after'),
+          },
+          body: JSON.parse(response.bodyAsText ?? 'null'),
+        };
+      }
+    }
+    expect(refused).toMatchObject({
+      status: 429,
+      headers: { retryAfter: undefined, remaining: '0', resetsAfter: expect.stringMatching(/^00:00:0[0-5]$/) },
+      body: { error: { code: 'RateLimiting', details: [{ code: 'RateLimiting' }] } },
+    });
+    // The product's clients carry the throttle policy: the same principal's next query waits and succeeds.
+    const requestsBefore = app.env.sandbox.requests.counts()['arm resourceGraph throttled'] ?? 0;
+    const rows = await queryResourceGraph(litware.resources, app.env.appSettings.ARM_ENDPOINT ?? '', {
+      subscriptions: [LITWARE_SUB],
+      query: buildResourceGraphQuery(['Microsoft.Compute/virtualMachines']),
+    });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(app.env.sandbox.requests.counts()['arm resourceGraph throttled'] ?? 0).toBeLessThanOrEqual(
+      requestsBefore + 1,
+    );
   });
 });
