@@ -5,7 +5,7 @@ param location string
 param tags object
 
 // The names the app uses; the code refers to the same literals.
-var tableNames = ['customers', 'customerstatus', 'metrics', 'runs', 'customerhealth', 'audit', 'discovery', 'operatoraudit', 'fabric', 'exportpending']
+var tableNames = ['customers', 'customerstatus', 'metrics', 'runs', 'customerhealth', 'audit', 'discovery', 'operatoraudit', 'fabric', 'exportpending', 'summaries']
 var queueNames = ['collect-customer', 'collect-customer-poison']
 var deploymentContainerName = 'app-package'
 var containerNames = ['snapshots', deploymentContainerName]

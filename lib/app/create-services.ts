@@ -26,6 +26,7 @@ import { FabricCollector } from '../fabric/collect-fabric-capacities';
 import { FabricModelStore } from '../fabric/fabric-model-store';
 import { IngestKeyStore } from '../fabric/ingest-key-store';
 import { createLogsExport } from '../export/create-logs-export';
+import { SummaryStore } from '../summary/summary-store';
 import type { LogsExport } from '../export/logs-export';
 import {
   AUDIT_TABLE,
@@ -39,6 +40,7 @@ import {
   OPERATOR_AUDIT_TABLE,
   RUNS_TABLE,
   SNAPSHOTS_CONTAINER,
+  SUMMARIES_TABLE,
 } from './storage-names';
 
 /** Everything the handlers need, built once per process from the config. */
@@ -101,6 +103,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
   const capacityEvents = new CapacityEventStore(fabricTable);
   const pendingExportTable = table(EXPORT_PENDING_TABLE);
   const metricsStore = new MetricsTable(metricsTable);
+  const summariesTable = table(SUMMARIES_TABLE);
   const secretClient = new SecretClient(config.keyVaultUrl, appIdentity, {
     // Outside *.vault.azure.net (sovereign clouds, the local sandbox) the challenge's resource differs.
     disableChallengeResourceVerification: !isPublicCloudVault(config.keyVaultUrl),
@@ -123,6 +126,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()], config.metricsBatch),
     metricsAccess: new MetricsAccessStore(statusTable),
     metricsTable: metricsStore,
+    summaries: new SummaryStore(summariesTable, metricsStore, now),
     snapshots: new SnapshotStore(container),
     delivery: new SnapshotDelivery({
       httpTimeoutMs: config.httpTimeoutMs,
@@ -179,6 +183,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
         discoveryTable.createTable(),
         operatorAuditTable.createTable(),
         fabricTable.createTable(),
+        summariesTable.createTable(),
         ...(config.logsExport ? [pendingExportTable.createTable()] : []),
         container.createIfNotExists(),
       ]).then(

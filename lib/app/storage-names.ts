@@ -16,6 +16,8 @@ export const OPERATOR_AUDIT_TABLE = 'operatoraudit';
 /** Fabric: each customer's Capacity Metrics model (cache), pushed capacity events, ingest key hashes. */
 export const FABRIC_TABLE = 'fabric';
 export const SNAPSHOTS_CONTAINER = 'snapshots';
+/** Per-series summaries (latest point, hourly roll-ups for 7 days) that the fleet views read instead of history. */
+export const SUMMARIES_TABLE = 'summaries';
 /** Analytics exports that failed and are sent with the customer's next run (markers, not data copies). */
 export const EXPORT_PENDING_TABLE = 'exportpending';
 /** The host storage connection (app setting prefix) every binding uses. */

@@ -17,6 +17,7 @@ import type { CustomerStatusStore, CustomerStatusUpdate, ResourceOutcome } from 
 import type { MetricsAccessStore } from '../metrics/metrics-access-store';
 import { readCustomerResources, type CustomerReads, type ResourceRead } from './read-customer-resources';
 import type { MetricsTable } from '../store/metrics-table';
+import type { SummaryStore } from '../summary/summary-store';
 import type { SnapshotStore } from '../store/snapshot-store';
 import { keepBestSnapshot, type WindowSnapshot } from './keep-best-snapshot';
 import type { TimeWindow } from './closed-window';
@@ -33,6 +34,8 @@ export interface CollectDependencies {
   readonly credentials: CustomerCredentials;
   readonly armClients: ArmClientFactory;
   readonly metricsTable: MetricsTable;
+  /** Latest point and hourly roll-ups per series, merged after every write: what the fleet views read. */
+  readonly summaries: SummaryStore;
   readonly snapshots: SnapshotStore;
   readonly statuses: CustomerStatusStore;
   /** Resources found through Azure Resource Graph for customers with discovery settings. */
@@ -204,6 +207,7 @@ export async function collectCustomer(
   let stored: { name: string; body: string };
   try {
     written = await deps.metricsTable.write(customer.id, datapoints);
+    await deps.summaries.record(customer.id, datapoints);
     // A later attempt never replaces a reading with one that holds less (see keepBestSnapshot).
     stored = await deps.snapshots.writeMerged(customer.id, window, (kept) =>
       keepBestSnapshot(kept as WindowSnapshot | undefined, snapshot),

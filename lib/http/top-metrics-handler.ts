@@ -4,6 +4,7 @@ import type { Services } from '../app/create-services';
 import { parseRelativeDuration } from '../query/parse-time-input';
 import { checkRange } from '../query/query-customer-metrics';
 import { RANK_BY, rankTopResources } from '../query/rank-top-resources';
+import { SUMMARY_HOURS } from '../summary/series-summary';
 import { parseInput } from './parse-input';
 
 /** The most rows one ranking returns. */
@@ -17,20 +18,20 @@ const topQuery = z.object({
 });
 
 /**
- * `GET /api/metrics/top?metric=…&window=24h&by=max|avg&limit=10`: resources of every customer ranked
- * by their peak or mean of one metric over the window ("which capacities ran hot last night").
+ * `GET /api/metrics/top?metric=…&window=24h&by=max|avg&limit=10`: series of every customer ranked by their
+ * peak or mean of one metric over the window ("which capacities ran hot last night"). Read from the hourly
+ * summaries (kept for SUMMARY_HOURS), so the window is at most 7 days and the cost is two queries
+ * (registry, one summary row range) however much history there is.
  */
 export async function getTopMetrics(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const query = parseInput(topQuery, Object.fromEntries(request.query.entries()), 'Query');
   const to = services.now();
   const from = new Date(to.getTime() - parseRelativeDuration(query.window, 'window'));
-  checkRange(from, to);
+  checkRange(from, to, SUMMARY_HOURS / 24);
   await services.ensureStorage();
-  // Discovered resources rank too, as they are read everywhere else (metrics, resources, dashboard).
-  const customers = await Promise.all(
-    (await services.registry.list()).map((customer) => services.discovery.withKnownResources(customer)),
-  );
-  const resources = await rankTopResources(customers, { ...query, from, to }, services.metricsTable);
+  // Every collected series ranks, discovered resources' too; a removed customer's leftovers do not.
+  const customers = new Set((await services.registry.list()).map((c) => c.id));
+  const resources = await rankTopResources(customers, { ...query, from, to }, services.summaries);
   return {
     status: 200,
     jsonBody: {

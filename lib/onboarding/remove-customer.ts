@@ -16,7 +16,7 @@ export interface RemovalResult {
  * Offboards a customer: deletes the registration with its status, health and discovered-resource
  * list, soft-deletes its Key Vault secret
  * (recoverable, so a mistaken removal can be undone within the vault's retention), drops cached
- * credentials and, with `purgeData`, deletes its stored datapoints and snapshots.
+ * credentials and, with `purgeData`, deletes its stored datapoints, their summaries and snapshots.
  * @throws a notFound AppError when the customer is not registered.
  */
 export async function removeCustomer(
@@ -35,6 +35,8 @@ export async function removeCustomer(
     : { secretDeleted: false };
   if (!options.purgeData) return { customerId: id, ...secret };
   const datapoints = await deps.metricsTable.deleteCustomer(id);
+  // The fleet summaries are derived from the datapoints: they go with them.
+  await deps.summaries.removeCustomer(id);
   const snapshots = await deps.snapshots.deleteCustomer(id);
   return { customerId: id, ...secret, purged: { datapoints, snapshots } };
 }

@@ -157,6 +157,17 @@ export class MetricsTable {
   }
 
   /**
+   * Every datapoint of every series of a customer from `from` on: one partition-range query (the customer id
+   * leads every partition key of its series). Used once per customer, to build its first fleet summary.
+   */
+  async *listCustomerPoints(customerId: string, from: Date): AsyncIterable<Datapoint> {
+    const filter = odata`PartitionKey gt ${`${customerId}~`} and PartitionKey lt ${`${customerId}~~`} and RowKey ge ${metricRowKey(from)}`;
+    for await (const entity of this.table.listEntities<DatapointEntity>({ queryOptions: { filter } })) {
+      yield fromEntity(entity);
+    }
+  }
+
+  /**
    * Deletes every datapoint of a customer, including series of resources it no longer lists
    * (offboarding with --purge-data). A cross-partition scan, acceptable for a rare operation.
    * @returns how many datapoints were deleted.

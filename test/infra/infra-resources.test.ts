@@ -39,6 +39,7 @@ describe('infra resources', () => {
       'metrics',
       'operatoraudit',
       'runs',
+      'summaries',
     ]);
     expect(listLiteral(vars.get('queueNames')).sort()).toEqual(['collect-customer', 'collect-customer-poison']);
     expect(listLiteral(vars.get('containerNames'))).toEqual(['snapshots', 'deploymentContainerName']);
