@@ -1,8 +1,7 @@
 import { app } from '@azure/functions';
 import { collectQueueOutput } from '../lib/app/bindings';
-import { getServices } from '../lib/app/services';
+import { loadServices } from '../lib/app/services';
 import { COLLECT_QUEUE, STORAGE_CONNECTION } from '../lib/app/storage-names';
-import { handleCollectMessage } from '../lib/collect/handle-collect-message';
 
 /**
  * One customer, one window: Key Vault → token in the customer's tenant → ARM + metrics → storage.
@@ -12,5 +11,8 @@ app.storageQueue('collect-customer', {
   queueName: COLLECT_QUEUE,
   connection: STORAGE_CONNECTION,
   extraOutputs: [collectQueueOutput],
-  handler: (message, context) => handleCollectMessage(getServices(), message, context),
+  handler: async (message, context) => {
+    const { handleCollectMessage } = await import('../lib/collect/handle-collect-message.js');
+    return handleCollectMessage(await loadServices(), message, context);
+  },
 });

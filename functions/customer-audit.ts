@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getCustomerAudit } from '../lib/http/audit-handler';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}/audit?from&to`: every call made into the customer's tenant. */
@@ -7,5 +6,6 @@ registerRoute('customer-audit', {
   methods: ['GET'],
   route: 'customers/{id}/audit',
   access: 'reader',
-  handler: (request) => getCustomerAudit(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/audit-handler.js')).getCustomerAudit(await loadServices(), request),
 });

@@ -1,6 +1,5 @@
 import { collectQueueOutput } from '../lib/app/bindings';
-import { getServices } from '../lib/app/services';
-import { postCustomerCollect } from '../lib/http/collect-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `POST /api/customers/{id}/collect`: queue a collection of the latest closed window now. */
@@ -9,5 +8,6 @@ registerRoute('customer-collect', {
   route: 'customers/{id}/collect',
   access: 'admin',
   extraOutputs: [collectQueueOutput],
-  handler: (request, context) => postCustomerCollect(getServices(), request, context),
+  handler: async (request, context) =>
+    (await import('../lib/http/collect-handlers.js')).postCustomerCollect(await loadServices(), request, context),
 });

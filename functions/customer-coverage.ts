@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getCustomerCoverage } from '../lib/http/coverage-handler';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}/coverage?from&to`: which windows the product has for the customer. */
@@ -7,5 +6,6 @@ registerRoute('customer-coverage', {
   methods: ['GET'],
   route: 'customers/{id}/coverage',
   access: 'reader',
-  handler: (request) => getCustomerCoverage(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/coverage-handler.js')).getCustomerCoverage(await loadServices(), request),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { deleteCustomer } from '../lib/http/onboarding-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `DELETE /api/customers/{id}[?purgeData=true]`: offboard a customer (secret soft-deleted). */
@@ -7,5 +6,6 @@ registerRoute('customer-delete', {
   methods: ['DELETE'],
   route: 'customers/{id}',
   access: 'admin',
-  handler: (request) => deleteCustomer(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/onboarding-handlers.js')).deleteCustomer(await loadServices(), request),
 });

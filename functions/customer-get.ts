@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getCustomer } from '../lib/http/customer-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}`: one customer with its last-run status. */
@@ -7,5 +6,6 @@ registerRoute('customer-get', {
   methods: ['GET'],
   route: 'customers/{id}',
   access: 'reader',
-  handler: (request) => getCustomer(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/customer-handlers.js')).getCustomer(await loadServices(), request),
 });

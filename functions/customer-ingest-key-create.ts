@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { createIngestKey } from '../lib/http/fabric-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `POST /api/customers/{id}/ingest-keys`: create (or, with `replaces`, rotate) a Fabric ingest key, shown once. */
@@ -7,5 +6,6 @@ registerRoute('customer-ingest-key-create', {
   methods: ['POST'],
   route: 'customers/{id}/ingest-keys',
   access: 'admin',
-  handler: (request) => createIngestKey(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/fabric-handlers.js')).createIngestKey(await loadServices(), request),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { revokeIngestKey } from '../lib/http/fabric-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `DELETE /api/customers/{id}/ingest-keys/{keyId}`: revoke one Fabric ingest key at once. */
@@ -7,5 +6,6 @@ registerRoute('customer-ingest-key-revoke', {
   methods: ['DELETE'],
   route: 'customers/{id}/ingest-keys/{keyId}',
   access: 'admin',
-  handler: (request) => revokeIngestKey(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/fabric-handlers.js')).revokeIngestKey(await loadServices(), request),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { listIngestKeys } from '../lib/http/fabric-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}/ingest-keys`: a customer's Fabric ingest key ids (never the keys). */
@@ -7,5 +6,6 @@ registerRoute('customer-ingest-keys', {
   methods: ['GET'],
   route: 'customers/{id}/ingest-keys',
   access: 'reader',
-  handler: (request) => listIngestKeys(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/fabric-handlers.js')).listIngestKeys(await loadServices(), request),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getCustomerMetrics } from '../lib/http/metrics-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}/metrics?resource&metric&from&to`: stored datapoints. */
@@ -7,5 +6,6 @@ registerRoute('customer-metrics', {
   methods: ['GET'],
   route: 'customers/{id}/metrics',
   access: 'reader',
-  handler: (request) => getCustomerMetrics(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/metrics-handlers.js')).getCustomerMetrics(await loadServices(), request),
 });

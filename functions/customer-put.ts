@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { putCustomer } from '../lib/http/customer-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `PUT /api/customers/{id}`: onboard a customer (secret/certificate to Key Vault) and test it at once. */
@@ -7,5 +6,6 @@ registerRoute('customer-put', {
   methods: ['PUT'],
   route: 'customers/{id}',
   access: 'admin',
-  handler: (request, context) => putCustomer(getServices(), request, context),
+  handler: async (request, context) =>
+    (await import('../lib/http/customer-handlers.js')).putCustomer(await loadServices(), request, context),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getCustomerResources } from '../lib/http/resources-handler';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers/{id}/resources`: each resource's latest ARM state and latest metric values. */
@@ -7,5 +6,6 @@ registerRoute('customer-resources', {
   methods: ['GET'],
   route: 'customers/{id}/resources',
   access: 'reader',
-  handler: (request) => getCustomerResources(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/resources-handler.js')).getCustomerResources(await loadServices(), request),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { rotateSecret } from '../lib/http/onboarding-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `POST /api/customers/{id}/rotate-secret`: store a new secret/certificate version and test it. */
@@ -7,5 +6,6 @@ registerRoute('customer-rotate-secret', {
   methods: ['POST'],
   route: 'customers/{id}/rotate-secret',
   access: 'admin',
-  handler: (request, context) => rotateSecret(getServices(), request, context),
+  handler: async (request, context) =>
+    (await import('../lib/http/onboarding-handlers.js')).rotateSecret(await loadServices(), request, context),
 });

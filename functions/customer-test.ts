@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { testCustomer } from '../lib/http/test-customer-handler';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `POST /api/customers/{id}/test`: explain whether and why access to the customer works. */
@@ -7,5 +6,6 @@ registerRoute('customer-test', {
   methods: ['POST'],
   route: 'customers/{id}/test',
   access: 'admin',
-  handler: (request, context) => testCustomer(getServices(), request, context),
+  handler: async (request, context) =>
+    (await import('../lib/http/test-customer-handler.js')).testCustomer(await loadServices(), request, context),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { listCustomers } from '../lib/http/customer-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/customers`: every customer with its last-run status. */
@@ -7,5 +6,5 @@ registerRoute('customers-list', {
   methods: ['GET'],
   route: 'customers',
   access: 'reader',
-  handler: () => listCustomers(getServices()),
+  handler: async () => (await import('../lib/http/customer-handlers.js')).listCustomers(await loadServices()),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getDashboard } from '../lib/http/dashboard-handler';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/dashboard`: one server-rendered page with every customer's health, resources and runs. */
@@ -7,5 +6,5 @@ registerRoute('dashboard', {
   methods: ['GET'],
   route: 'dashboard',
   access: 'reader',
-  handler: () => getDashboard(getServices()),
+  handler: async () => (await import('../lib/http/dashboard-handler.js')).getDashboard(await loadServices()),
 });

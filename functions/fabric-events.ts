@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { postFabricEvents, verifyFabricIngestKey } from '../lib/http/fabric-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `POST /api/customers/{id}/fabric-events`: pushed Fabric capacity events, authenticated by the customer's ingest key. */
@@ -7,6 +6,8 @@ registerRoute('fabric-events', {
   methods: ['POST'],
   route: 'customers/{id}/fabric-events',
   access: 'ingestKey',
-  verifyIngestKey: (request) => verifyFabricIngestKey(getServices(), request),
-  handler: (request, _context, caller) => postFabricEvents(getServices(), request, caller),
+  verifyIngestKey: async (request) =>
+    (await import('../lib/http/fabric-handlers.js')).verifyFabricIngestKey(await loadServices(), request),
+  handler: async (request, _context, caller) =>
+    (await import('../lib/http/fabric-handlers.js')).postFabricEvents(await loadServices(), request, caller),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getHealth } from '../lib/http/health-handler';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/health`: every customer's health state, reason, secret expiry and last success. */
@@ -7,5 +6,5 @@ registerRoute('health', {
   methods: ['GET'],
   route: 'health',
   access: 'reader',
-  handler: () => getHealth(getServices()),
+  handler: async () => (await import('../lib/http/health-handler.js')).getHealth(await loadServices()),
 });

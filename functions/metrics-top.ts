@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getTopMetrics } from '../lib/http/top-metrics-handler';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/metrics/top?metric&window&by&limit`: resources of all customers ranked by one metric. */
@@ -7,5 +6,6 @@ registerRoute('metrics-top', {
   methods: ['GET'],
   route: 'metrics/top',
   access: 'reader',
-  handler: (request) => getTopMetrics(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/top-metrics-handler.js')).getTopMetrics(await loadServices(), request),
 });

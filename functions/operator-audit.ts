@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getOperatorAudit } from '../lib/http/operator-audit-handler';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/operator-audit?from&to&customer`: who did which admin action on which customer, and how it ended. */
@@ -7,5 +6,6 @@ registerRoute('operator-audit', {
   methods: ['GET'],
   route: 'operator-audit',
   access: 'reader',
-  handler: (request) => getOperatorAudit(getServices(), request),
+  handler: async (request) =>
+    (await import('../lib/http/operator-audit-handler.js')).getOperatorAudit(await loadServices(), request),
 });

@@ -1,5 +1,4 @@
-import { getServices } from '../lib/app/services';
-import { getRun } from '../lib/http/collect-handlers';
+import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
 /** `GET /api/runs/{runId}`: progress of a collection run. */
@@ -7,5 +6,5 @@ registerRoute('run-get', {
   methods: ['GET'],
   route: 'runs/{runId}',
   access: 'reader',
-  handler: (request) => getRun(getServices(), request),
+  handler: async (request) => (await import('../lib/http/collect-handlers.js')).getRun(await loadServices(), request),
 });

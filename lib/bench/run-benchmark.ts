@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +21,7 @@ import { getDashboard } from '../http/dashboard-handler';
 import { getHealth } from '../http/health-handler';
 import { startLocalEnvironment } from '../local/start-local-environment';
 import { buildBenchScenario, lowerBounds } from './build-bench-scenario';
+import { measureImportTimes } from './measure-import-times';
 
 const HELP = `Usage: npm run bench [-- options]
 
@@ -31,7 +31,7 @@ tenant, app, secret, subscriptions and VMs), through the queue, the local Functi
 real SDK clients (every message runs the whole worker, storage bookkeeping included). Runs batch mode
 (metrics:getBatch + Resource Graph) and per-resource mode side by side and prints calls per kind
 against the lower bound for the workload, wall time, throughput, peak RSS, dashboard and health
-response times and the function entry's import time against a hello-world Functions app.
+response times and every function entry's import time against a hello-world Functions app.
 
 Options:
   --customers <n>      synthetic customers (default 40)
@@ -218,36 +218,14 @@ async function main(): Promise<void> {
     note: 'RSS is this process: the product plus the in-process sandbox cloud; Azurite runs in its own process.',
   };
   console.table(rows);
-  console.table([{ ...views, ...importTimes, 'peak rss MB (product + sandbox)': report.peakRssMb }]);
+  const { perEntryMs, ...importSummary } = importTimes;
+  console.table([{ ...views, ...importSummary, 'peak rss MB (product + sandbox)': report.peakRssMb }]);
+  console.table(Object.entries(perEntryMs).map(([entry, importMs]) => ({ entry, importMs })));
   const dir = join(process.cwd(), 'test-output');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'bench.json'), JSON.stringify(report, null, 2));
   console.error(`[bench] report written to test-output/bench.json`);
   await env.close();
-}
-
-/**
- * Import time of the queue worker's entry (dist/functions/collect-customer.js) against a hello-world
- * Functions app (only `@azure/functions` and one HTTP registration), median of 3 fresh processes each.
- */
-function measureImportTimes(): { importEntryMs: number; importHelloWorldMs: number; importRatio: number } {
-  const timed = (code: string) => {
-    const runs = [0, 1, 2].map(() =>
-      Number(
-        execFileSync(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'ignore'] })
-          .toString()
-          .trim(),
-      ),
-    );
-    return round(runs.sort((a, b) => a - b)[1] ?? 0);
-  };
-  const probe = (body: string) => `const t=performance.now();${body};process.stdout.write(String(performance.now()-t))`;
-  const entry = join(process.cwd(), 'dist/functions/collect-customer.js');
-  const importEntryMs = timed(probe(`require(${JSON.stringify(entry)})`));
-  const importHelloWorldMs = timed(
-    probe(`const {app}=require('@azure/functions');app.http('hello',{handler:async()=>({body:'hi'})})`),
-  );
-  return { importEntryMs, importHelloWorldMs, importRatio: round(importEntryMs / importHelloWorldMs) };
 }
 
 /** The app's compiled function files on the local Functions host (no timers: the bench queues the windows). */

@@ -14,7 +14,7 @@ import {
   type OperatorRole,
 } from '../auth/operator-principal';
 import type { Services } from '../app/create-services';
-import { getServices } from '../app/services';
+import { loadServices } from '../app/services';
 import { describeError } from '../logging/describe-error';
 import { contextLogger } from '../logging/logger';
 import { authorizeOperator, type OperatorCaller } from './authorize-operator';
@@ -72,7 +72,7 @@ export function registerRoute(name: string, definition: RouteDefinition): void {
     // checked in code for every route. See README "Security".
     authLevel: 'anonymous',
     ...(definition.extraOutputs ? { extraOutputs: definition.extraOutputs } : {}),
-    handler: createRouteHandler(name, definition, getServices),
+    handler: createRouteHandler(name, definition, loadServices),
   });
 }
 
@@ -84,7 +84,7 @@ export function registerRoute(name: string, definition: RouteDefinition): void {
 export function createRouteHandler(
   name: string,
   definition: RouteDefinition,
-  services: () => RouteServices,
+  services: () => RouteServices | Promise<RouteServices>,
 ): HttpHandler {
   return async (request, context) => {
     const log = contextLogger(context);
@@ -97,7 +97,7 @@ export function createRouteHandler(
         const caller = await definition.verifyIngestKey(request, context);
         response = await definition.handler(request, context, caller);
       } else {
-        const enabled = services().config.operatorAuthEnabled;
+        const enabled = (await services()).config.operatorAuthEnabled;
         principal = enabled ? identifyOperator(request) : undefined;
         const operator = authorizeOperator(definition.access, request, enabled);
         response = await definition.handler(request, context, operator);
@@ -106,7 +106,7 @@ export function createRouteHandler(
       response = toProblemResponse(error, log, new URL(request.url).pathname);
     }
     if (definition.access === 'admin' && principal) {
-      await recordAdminAction(services().operatorAudit, name, request, principal, at, response).catch(
+      await recordAdminAction((await services()).operatorAudit, name, request, principal, at, response).catch(
         (error: unknown) =>
           log.error(`Operator audit write failed: ${describeError(error)}`, {
             action: name,

@@ -1,7 +1,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getServices } from '../app/services';
+import { loadServices } from '../app/services';
 import { CustomerRegistry } from '../customers/customer-registry';
 import { formatRunSummary } from './format-run-summary';
 import { OPERATOR_APP_ROLES, type OperatorRole } from '../auth/operator-principal';
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   }
   // The Functions host exports app settings as environment variables; the config module reads them there.
   Object.assign(process.env, appSettings);
-  const services = getServices();
+  const services = await loadServices();
   await services.ensureStorage();
   if (environment) {
     for (const customer of environment.scenario.customers)

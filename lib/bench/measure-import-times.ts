@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { globSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+export interface ImportTimes {
+  /** The slowest function entry's import (median of its runs), ms. */
+  readonly importEntryMs: number;
+  readonly importSlowestEntry: string;
+  /** A hello-world Functions app: `@azure/functions` and one HTTP registration, ms. */
+  readonly importHelloWorldMs: number;
+  /** Slowest entry over hello world: the issue's goal is under 1.5. */
+  readonly importRatio: number;
+  /** Every entry of dist/functions, ms. */
+  readonly perEntryMs: Readonly<Record<string, number>>;
+}
+
+/**
+ * Import time of every compiled function entry (dist/functions/*.js, each alone in a fresh Node process,
+ * as the host's worker loads it) against a hello-world Functions app, median of `runs` processes each.
+ * The slowest entry is the figure that counts: the host imports every entry on a cold start.
+ */
+export function measureImportTimes(root = process.cwd(), runs = 3): ImportTimes {
+  const timed = (body: string): number => {
+    const code = `const t=performance.now();${body};process.stdout.write(String(performance.now()-t))`;
+    const samples = Array.from({ length: runs }, () =>
+      Number(
+        execFileSync(process.execPath, ['-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .trim(),
+      ),
+    ).sort((a, b) => a - b);
+    return round(samples[Math.floor(samples.length / 2)] ?? 0);
+  };
+  const importHelloWorldMs = timed(
+    `const {app}=require('@azure/functions');app.http('hello',{handler:async()=>({body:'hi'})})`,
+  );
+  const perEntryMs: Record<string, number> = {};
+  for (const entry of globSync('dist/functions/*.js', { cwd: root }).sort()) {
+    perEntryMs[basename(entry, '.js')] = timed(`require(${JSON.stringify(join(root, entry))})`);
+  }
+  const [importSlowestEntry, importEntryMs] = Object.entries(perEntryMs).reduce<[string, number]>(
+    (slowest, current) => (current[1] > slowest[1] ? current : slowest),
+    ['', 0],
+  );
+  return {
+    importEntryMs,
+    importSlowestEntry,
+    importHelloWorldMs,
+    importRatio: round(importEntryMs / importHelloWorldMs),
+    perEntryMs,
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+// `node dist/lib/bench/measure-import-times.js` (after `npm run build`): the import times alone.
+if (require.main === module) {
+  const times = measureImportTimes();
+  console.table(Object.entries(times.perEntryMs).map(([entry, ms]) => ({ entry, ms })));
+  const { perEntryMs: _perEntry, ...summary } = times;
+  console.table([summary]);
+}
