@@ -22,6 +22,9 @@ param principalType string = 'User'
 @description('NCRONTAB (6 fields) of the fan-out timer.')
 param collectSchedule string = '0 0 * * * *'
 
+@description('NCRONTAB (6 fields) of the health sweep timer (customers whose runs stopped turn stale); off the fan-out path.')
+param healthSweepSchedule string = '0 30 * * * *'
+
 @minValue(1)
 @maxValue(64)
 @description('Resources of one customer read in parallel.')
@@ -165,6 +168,7 @@ module functionApp 'modules/function-app.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     collectSchedule: collectSchedule
+    healthSweepSchedule: healthSweepSchedule
     customerConcurrency: customerConcurrency
     httpTimeoutSeconds: httpTimeoutSeconds
     subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''

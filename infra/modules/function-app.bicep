@@ -17,6 +17,7 @@ param keyVaultUri string
 param applicationInsightsConnectionString string
 
 param collectSchedule string
+param healthSweepSchedule string
 param customerConcurrency int
 @description('Days the access audit of calls into customer tenants is kept.')
 param auditRetentionDays int = 90
@@ -62,6 +63,7 @@ var appSettings = {
   KEY_VAULT_URL: keyVaultUri
   MANAGED_IDENTITY_CLIENT_ID: identityClientId
   COLLECT_SCHEDULE: collectSchedule
+  HEALTH_SWEEP_SCHEDULE: healthSweepSchedule
   AUTHORITY_HOST: environment().authentication.loginEndpoint
   ARM_ENDPOINT: environment().resourceManager
   ARM_AUDIENCE: environment().resourceManager

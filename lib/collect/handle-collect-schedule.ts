@@ -1,13 +1,14 @@
 import type { InvocationContext } from '@azure/functions';
 import { collectQueueOutput } from '../app/bindings';
 import type { Services } from '../app/create-services';
-import { updateAllCustomerHealth } from '../health/update-customer-health';
 import { contextLogger } from '../logging/logger';
 import { planCollectionRun } from './plan-collection-run';
 
 /**
  * Timer handler: one queue message per enabled customer for the window that just closed. Messages go
- * out through the output binding, so the host writes them only if this function succeeds.
+ * out through the output binding, so the host writes them only if this function succeeds. It returns
+ * as soon as they are planned: the health sweep (customers whose runs stopped) is its own timer,
+ * functions/health-sweep.ts.
  */
 export async function handleCollectSchedule(services: Services, context: InvocationContext): Promise<void> {
   await services.ensureStorage();
@@ -18,6 +19,4 @@ export async function handleCollectSchedule(services: Services, context: Invocat
     `Run ${plan.runId}: queued ${plan.messages.length} of ${customers.length} customers for ${plan.windowStart}/${plan.windowEnd}`,
     { runId: plan.runId, customers: plan.messages.length, windowStart: plan.windowStart },
   );
-  // The workers update health after each run; this sweep catches customers whose runs stopped (stale).
-  await updateAllCustomerHealth(services, contextLogger(context), customers);
 }

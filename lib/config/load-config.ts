@@ -27,6 +27,8 @@ export interface AppConfig {
   /** `managedIdentity` in Azure; `azureCli` for a developer running the host against real Azure. */
   readonly appIdentity: 'managedIdentity' | 'azureCli';
   readonly collectSchedule: string;
+  /** The health sweep's timer (its own function, so the fan-out never waits for it). */
+  readonly healthSweepSchedule: string;
   readonly authorityHost: string;
   readonly armEndpoint: string;
   /** Scope requested for ARM tokens, e.g. `https://management.azure.com/.default`. */
@@ -119,10 +121,15 @@ export function loadConfig(env: Environment = process.env): AppConfig {
 
   const storage = readStorage(read, problems);
   const keyVaultUrl = httpsUrl('KEY_VAULT_URL', value('KEY_VAULT_URL'));
-  const collectSchedule = value('COLLECT_SCHEDULE');
-  if (collectSchedule && collectSchedule.split(/\s+/).length !== 6) {
-    problems.push(`COLLECT_SCHEDULE must be a 6-field NCRONTAB expression (got "${collectSchedule}")`);
-  }
+  const ncrontab = (name: SettingName): string => {
+    const schedule = value(name);
+    if (schedule && schedule.split(/\s+/).length !== 6) {
+      problems.push(`${name} must be a 6-field NCRONTAB expression (got "${schedule}")`);
+    }
+    return schedule;
+  };
+  const collectSchedule = ncrontab('COLLECT_SCHEDULE');
+  const healthSweepSchedule = ncrontab('HEALTH_SWEEP_SCHEDULE');
   const authorityHost = httpsUrl('AUTHORITY_HOST', value('AUTHORITY_HOST'));
   const armEndpoint = httpsUrl('ARM_ENDPOINT', value('ARM_ENDPOINT'));
   const armAudience = httpsUrl('ARM_AUDIENCE', value('ARM_AUDIENCE'));
@@ -189,6 +196,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
     appIdentity: appIdentity === 'azureCli' ? 'azureCli' : 'managedIdentity',
     collectSchedule,
+    healthSweepSchedule,
     authorityHost,
     armEndpoint,
     armScope: `${armAudience}/.default`,

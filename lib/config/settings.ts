@@ -85,6 +85,14 @@ export const SETTINGS = [
     setBy: 'infra',
   },
   {
+    name: 'HEALTH_SWEEP_SCHEDULE',
+    default: '0 30 * * * *',
+    required: false,
+    description:
+      "NCRONTAB (6 fields) of the health sweep, which re-evaluates every enabled customer so one whose runs stopped turns `stale`. Its own timer, off the fan-out's path; half past the hour, when the hour's workers are done.",
+    setBy: 'infra',
+  },
+  {
     name: 'AUTHORITY_HOST',
     default: 'https://login.microsoftonline.com',
     required: false,

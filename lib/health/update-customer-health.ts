@@ -108,16 +108,11 @@ export async function updateCustomerHealthSafely(
   }
 }
 
-/** Updates every enabled customer (the timer's sweep, which also turns silent customers stale); never throws. */
-export async function updateAllCustomerHealth(
-  deps: HealthDependencies,
-  log: Logger,
-  registered?: readonly Customer[],
-): Promise<StoredHealth[]> {
+/** Updates every enabled customer (the health sweep's timer, which also turns silent customers stale); never throws. */
+export async function updateAllCustomerHealth(deps: HealthDependencies, log: Logger): Promise<StoredHealth[]> {
   let customers: Customer[];
   try {
-    // The timer passes the registry it just listed, rather than this listing it again.
-    customers = (registered ?? (await deps.registry.list())).filter((c) => c.enabled);
+    customers = (await deps.registry.list()).filter((c) => c.enabled);
   } catch (error) {
     log.error(`Health sweep failed: ${describeError(error)}`, { code: 'HealthUpdateFailed' });
     return [];

@@ -8,6 +8,10 @@ import { startSandboxCloud, type SandboxCloud } from './sandbox/start-sandbox-cl
 import { createLocalCertificate } from './tls/create-local-certificate';
 import { trustCertificate } from './tls/trust-certificate';
 import { writeCertificateFiles } from './tls/write-certificate-files';
+import { SETTINGS, type SettingSpec } from '../config/settings';
+
+const HEALTH_SWEEP_DEFAULT =
+  (SETTINGS as readonly SettingSpec[]).find((s) => s.name === 'HEALTH_SWEEP_SCHEDULE')?.default ?? '';
 
 /** Azurite plus the sandbox cloud, with the app settings that point the app at them. */
 export interface LocalEnvironment {
@@ -55,6 +59,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     // What App Service sets when Authentication is on: the local host plays that part (it drops client-sent
     // X-MS-CLIENT-PRINCIPAL headers and passes its development principal's).
     WEBSITE_AUTH_ENABLED: 'True',
+    // The health sweep's timer names this setting (%HEALTH_SWEEP_SCHEDULE%), which Bicep sets in Azure.
+    HEALTH_SWEEP_SCHEDULE: HEALTH_SWEEP_DEFAULT,
     // The sandbox's own endpoints (loopback) may appear in customer URLs here, and only here.
     LOCAL_SERVICE_HOSTS: [...new Set(Object.values(sandbox.urls).map((url) => new URL(url).host))].join(','),
     // The analytics export goes to the sandbox's ingestion endpoint when the scenario has a rule for it.

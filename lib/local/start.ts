@@ -83,7 +83,11 @@ async function main(): Promise<number> {
   const functionModules = globSync(readMainGlob(root), { cwd: root }).map((f) => join(root, f));
   const host = await startLocalHost({
     functionModules,
-    appSettings: { COLLECT_SCHEDULE: services.config.collectSchedule, ...appSettings },
+    appSettings: {
+      COLLECT_SCHEDULE: services.config.collectSchedule,
+      HEALTH_SWEEP_SCHEDULE: services.config.healthSweepSchedule,
+      ...appSettings,
+    },
     hostJsonPath: join(root, 'host.json'),
     httpPort: port,
     startTimers: !values.once,

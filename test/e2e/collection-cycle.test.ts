@@ -62,6 +62,7 @@ describe('a collection cycle through the registered functions', () => {
   it('registers every function in functions/ with the bindings the Functions host would see', () => {
     const byName = new Map(host.functions.map((f) => [f.name, f]));
     expect(byName.get('collect-schedule')).toMatchObject({ trigger: 'timerTrigger', schedule: '0 0 * * * *' });
+    expect(byName.get('health-sweep')).toMatchObject({ trigger: 'timerTrigger', schedule: '0 30 * * * *' });
     expect(byName.get('collect-customer')).toMatchObject({ trigger: 'queueTrigger', queueName: COLLECT_QUEUE });
     expect(byName.get('customer-metrics')).toMatchObject({
       trigger: 'httpTrigger',
