@@ -13,7 +13,12 @@ import { AppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
 import type { MetricSourceId, MetricSourceTiming } from '../config/metric-sources';
 import type { ArmClientFactory } from '../resources/arm-clients';
-import type { CustomerStatusStore, CustomerStatusUpdate, ResourceOutcome } from '../store/customer-status-store';
+import type {
+  CustomerStatus,
+  CustomerStatusStore,
+  CustomerStatusUpdate,
+  ResourceOutcome,
+} from '../store/customer-status-store';
 import type { MetricsAccessStore } from '../metrics/metrics-access-store';
 import { readCustomerResources, type CustomerReads, type ResourceRead } from './read-customer-resources';
 import type { MetricsTable } from '../store/metrics-table';
@@ -72,6 +77,8 @@ export interface CollectResult {
   readonly resources: readonly ResourceOutcome[];
   /** The copy in the customer's own storage, when the customer has a delivery target. */
   readonly delivery?: DeliveryOutcome;
+  /** The status row this attempt recorded: the health update that follows uses it rather than reading it back. */
+  readonly status?: CustomerStatus;
 }
 
 /**
@@ -79,15 +86,18 @@ export interface CollectResult {
  * and metrics per resource → table, blob and status. Permanent customer failures are recorded and
  * returned; transient ones are recorded and thrown (retryable AppError) so the queue host retries.
  * Writes are idempotent: the same message twice leaves identical rows and the same snapshot blob.
+ * `registered` is the customer as the caller already read it from the registry (the queue worker reads it
+ * once per message); without it the registry is read here.
  */
 export async function collectCustomer(
   message: CollectMessage,
   deps: CollectDependencies,
   log: Logger,
   attemptNumber = 1,
+  registered?: { readonly customer: Customer | undefined },
 ): Promise<CollectResult> {
   const window: TimeWindow = { start: new Date(message.windowStart), end: new Date(message.windowEnd) };
-  const customer = await deps.registry.find(message.customerId);
+  const customer = registered ? registered.customer : await deps.registry.find(message.customerId);
   if (!customer || !customer.enabled) {
     const reason = customer ? 'CustomerDisabled' : 'CustomerNotFound';
     log.warn(`Skipping ${message.customerId}: ${reason}`, {
@@ -111,8 +121,8 @@ export async function collectCustomer(
     resources: readonly ResourceOutcome[],
     written: number,
     facts: Partial<Pick<CustomerStatusUpdate, 'metricsMode' | 'metricsModeReason' | 'calls'>> = {},
-  ) => {
-    await deps.statuses.record({
+  ): Promise<CustomerStatus> => {
+    const status = await deps.statuses.record({
       ...attempt,
       ...facts,
       outcome: 'failed',
@@ -132,12 +142,13 @@ export async function collectCustomer(
       stage: diagnosis.stage,
       retryable: diagnosis.retryable,
     });
+    return status;
   };
 
   const failBeforeResources = async (diagnosis: Diagnosis): Promise<CollectResult> => {
-    await recordFailure(diagnosis, [], 0);
+    const status = await recordFailure(diagnosis, [], 0);
     if (diagnosis.retryable) throw transientError(customer.id, diagnosis);
-    return { customerId: customer.id, outcome: 'failed', datapointsWritten: 0, diagnosis, resources: [] };
+    return { customerId: customer.id, outcome: 'failed', datapointsWritten: 0, diagnosis, resources: [], status };
   };
 
   // Stage 1 and 2: the secret, then a token in the customer's tenant. Without them nothing else can work.
@@ -233,7 +244,7 @@ export async function collectCustomer(
 
   const firstFailure = discoveryFailure ?? reads.find((r) => r.diagnosis)?.diagnosis ?? deliveryFailure;
   if (firstFailure) {
-    await recordFailure(firstFailure, outcomes, written, readFacts);
+    const status = await recordFailure(firstFailure, outcomes, written, readFacts);
     if (discoveryFailure?.retryable || reads.some((r) => r.diagnosis?.retryable) || deliveryFailure?.retryable)
       throw transientError(customer.id, firstFailure);
     return {
@@ -243,9 +254,10 @@ export async function collectCustomer(
       diagnosis: firstFailure,
       resources: outcomes,
       ...delivered,
+      status,
     };
   }
-  await deps.statuses.record({
+  const status = await deps.statuses.record({
     ...attempt,
     outcome: 'ok',
     datapointsWritten: written,
@@ -258,7 +270,14 @@ export async function collectCustomer(
     runId: message.runId,
     datapoints: written,
   });
-  return { customerId: customer.id, outcome: 'ok', datapointsWritten: written, resources: outcomes, ...delivered };
+  return {
+    customerId: customer.id,
+    outcome: 'ok',
+    datapointsWritten: written,
+    resources: outcomes,
+    ...delivered,
+    status,
+  };
 }
 
 /**

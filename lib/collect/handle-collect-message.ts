@@ -6,6 +6,8 @@ import { updateCustomerHealthSafely } from '../health/update-customer-health';
 import { collectQueueOutput } from '../app/bindings';
 import { contextLogger, type Logger } from '../logging/logger';
 import { planGapHealing, recordWindowOutcome } from './track-coverage';
+import type { CoverageSummary } from '../store/coverage-store';
+import type { Customer } from '../customers/customer';
 import { AppError } from '../errors/app-error';
 import { collectCustomer, type CollectResult } from './collect-customer';
 import { checkCollectMessage, checkRunOwnership } from './check-collect-message';
@@ -59,11 +61,14 @@ export async function handleCollectMessage(
   }
   const progress = recordRunProgress(services.runs, message, dequeueCount, services.now, log);
   await progress.started();
+  let customer: Customer | undefined;
   let result: Awaited<ReturnType<typeof collectCustomer>>;
   const calls: TenantCalls = { calls: 0, metricsCalls: 0 };
   try {
+    // The registry is read once per message: the collection and the health update after it share this read.
+    customer = await services.registry.find(message.customerId);
     result = await withCustomerAudit(services, message.customerId, message.runId, log, () =>
-      countTenantCalls(calls, () => collectCustomer(message, services, log, dequeueCount)),
+      countTenantCalls(calls, () => collectCustomer(message, services, log, dequeueCount, { customer })),
     );
   } catch (error) {
     await progress.threw(error);
@@ -72,7 +77,7 @@ export async function handleCollectMessage(
     if (dequeueCount >= MAX_DEQUEUE_COUNT) {
       const code = isAppError(error) ? error.code : 'InternalError';
       await bookkeep(log, message, () => recordWindowOutcome(services, message, 'missed', code));
-      health = await updateCustomerHealthSafely(services, message.customerId, log);
+      health = customer && (await updateCustomerHealthSafely(services, customer, log));
     }
     await services.analytics?.exportRun(
       runOutcomeOfError(message, dequeueCount, error, calls, health, services.now()),
@@ -90,14 +95,17 @@ export async function handleCollectMessage(
     throw retry;
   }
   await progress.finished(result);
+  let coverage: CoverageSummary | undefined;
   if (result.outcome !== 'skipped') {
     const state = result.outcome === 'ok' ? 'collected' : 'missed';
-    await bookkeep(log, message, () => recordWindowOutcome(services, message, state, result.diagnosis?.code));
+    await bookkeep(log, message, async () => {
+      coverage = await recordWindowOutcome(services, message, state, result.diagnosis?.code);
+    });
   }
   // The customer works (again): queue the windows it missed, oldest first, within its budget.
   if (result.outcome === 'ok' && message.trigger === 'schedule') {
     await bookkeep(log, message, async () => {
-      const backfill = await planGapHealing(services, message);
+      const backfill = await planGapHealing(services, message, coverage);
       if (backfill.length === 0) return;
       context.extraOutputs.set(collectQueueOutput, backfill);
       log.info(`Gap healing: queued ${backfill.length} missed window(s) of ${message.customerId}, oldest first`, {
@@ -108,12 +116,12 @@ export async function handleCollectMessage(
       });
     });
   }
-  const health = await updateCustomerHealthSafely(services, message.customerId, log);
+  const health = customer && (await updateCustomerHealthSafely(services, customer, log, result.status));
   await services.analytics?.exportRun(runOutcomeOf(message, dequeueCount, result, calls, health, services.now()), log);
 }
 
 /** Coverage is bookkeeping: a failure to write it is logged and never fails (or retries) a collection. */
-async function bookkeep(log: Logger, message: CollectMessage, work: () => Promise<void>): Promise<void> {
+async function bookkeep(log: Logger, message: CollectMessage, work: () => Promise<unknown>): Promise<void> {
   try {
     await work();
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { CoverageStore, WindowState } from '../store/coverage-store';
+import type { CoverageStore, CoverageSummary, WindowState } from '../store/coverage-store';
 import type { CollectMessage } from './collect-message';
 import { findMissedWindows } from './find-missed-windows';
 import { newRunId } from './plan-collection-run';
@@ -17,13 +17,14 @@ export interface CoverageDependencies {
  * Records how a message's window ended. The first window ever recorded for a customer starts its
  * healing watermark: the product re-collects what it missed since it first knew the customer, not history
  * from before (that is what manual backfill is for).
+ * @returns the customer's coverage summary as it now stands, for gap healing to use without reading it again.
  */
 export async function recordWindowOutcome(
   deps: CoverageDependencies,
   message: CollectMessage,
   state: Exclude<WindowState, 'queued'>,
   errorCode?: string,
-): Promise<void> {
+): Promise<CoverageSummary> {
   await deps.coverage.mark({
     customerId: message.customerId,
     windowStart: message.windowStart,
@@ -33,9 +34,10 @@ export async function recordWindowOutcome(
     updatedAt: deps.now().toISOString(),
     ...(errorCode ? { errorCode } : {}),
   });
-  if (!(await deps.coverage.summary(message.customerId))) {
-    await deps.coverage.setHealedThrough(message.customerId, message.windowStart);
-  }
+  const summary = await deps.coverage.summary(message.customerId);
+  if (summary) return summary;
+  await deps.coverage.setHealedThrough(message.customerId, message.windowStart);
+  return { customerId: message.customerId, healedThrough: message.windowStart };
 }
 
 /**
@@ -43,10 +45,15 @@ export async function recordWindowOutcome(
  * since its watermark, oldest first, within retention, at most `backfillWindowsPerRun` of them. They are
  * marked queued and returned as `backfill` messages for the same queue. Backfill successes do not heal
  * further, so one customer adds at most the budget to each scheduled run and never crowds out the others.
+ * `known` is the summary the caller already has (recordWindowOutcome's), saving a read.
  */
-export async function planGapHealing(deps: CoverageDependencies, message: CollectMessage): Promise<CollectMessage[]> {
+export async function planGapHealing(
+  deps: CoverageDependencies,
+  message: CollectMessage,
+  known?: CoverageSummary,
+): Promise<CollectMessage[]> {
   const customerId = message.customerId;
-  const summary = await deps.coverage.summary(customerId);
+  const summary = known ?? (await deps.coverage.summary(customerId));
   if (!summary) return [];
   const now = deps.now();
   const retentionStart = now.getTime() - deps.config.metricsRetentionDays * 86_400_000;

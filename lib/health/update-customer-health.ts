@@ -5,7 +5,7 @@ import { scheduleIntervalMs } from '../collect/closed-window';
 import type { Customer } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
 import type { Logger } from '../logging/logger';
-import type { CustomerStatusStore } from '../store/customer-status-store';
+import type { CustomerStatus, CustomerStatusStore } from '../store/customer-status-store';
 import { computeCustomerHealth } from './compute-customer-health';
 import type { CustomerHealthStore, StoredHealth } from './customer-health-store';
 import { describeError } from '../logging/describe-error';
@@ -34,15 +34,20 @@ export interface HealthDependencies {
  * runs stopped), stores it, and emits exactly one structured `CustomerHealthChanged` event when the
  * state or the secret-expiry level changed. The secret's expiry comes from the secret reader's cache
  * (the run just read it); without a fresh read (the timer's sweep) the last recorded expiry stands.
- * It never calls Key Vault itself, so the sweep brings no secret value into its process.
+ * It never calls Key Vault itself, so the sweep brings no secret value into its process. `recorded` is the
+ * status row the run just wrote, when the caller has it (saves reading it back).
  */
 export async function updateCustomerHealth(
   deps: HealthDependencies,
   customer: Customer,
   log: Logger,
+  recorded?: CustomerStatus,
 ): Promise<StoredHealth> {
   const now = deps.now();
-  const [status, previous] = await Promise.all([deps.statuses.find(customer.id), deps.health.find(customer.id)]);
+  const [status, previous] = await Promise.all([
+    recorded ?? deps.statuses.find(customer.id),
+    deps.health.find(customer.id),
+  ]);
   const secretExpiresOn = secretExpiry(deps.secrets, customer, previous);
   const health = computeCustomerHealth({
     ...(status ? { status } : {}),
@@ -93,12 +98,13 @@ export async function updateCustomerHealthSafely(
   deps: HealthDependencies,
   customerOrId: Customer | string,
   log: Logger,
+  recorded?: CustomerStatus,
 ): Promise<StoredHealth | undefined> {
   const customerId = typeof customerOrId === 'string' ? customerOrId : customerOrId.id;
   try {
     const customer = typeof customerOrId === 'string' ? await deps.registry.find(customerOrId) : customerOrId;
     if (!customer) return undefined;
-    return await updateCustomerHealth(deps, customer, log);
+    return await updateCustomerHealth(deps, customer, log, recorded);
   } catch (error) {
     log.error(`Health update failed for ${customerId}: ${describeError(error)}`, {
       customerId,
