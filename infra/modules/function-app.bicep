@@ -23,6 +23,8 @@ param customerConcurrency int
 param auditRetentionDays int = 90
 @description('Hours a customer\'s discovered resource list (Azure Resource Graph) is reused before it is queried again.')
 param discoveryCacheHours int = 24
+@description('Customers whose credentials, secrets and metrics-access records one worker process keeps in memory (least recently used dropped).')
+param customerCacheSize int = 200
 param httpTimeoutSeconds int
 @description('Days back a window can still be collected (Azure Monitor keeps platform metrics 93 days).')
 param metricsRetentionDays int = 93
@@ -71,6 +73,7 @@ var appSettings = {
   CUSTOMER_CONCURRENCY: string(customerConcurrency)
   AUDIT_RETENTION_DAYS: string(auditRetentionDays)
   DISCOVERY_CACHE_HOURS: string(discoveryCacheHours)
+  CUSTOMER_CACHE_SIZE: string(customerCacheSize)
   METRICS_RETENTION_DAYS: string(metricsRetentionDays)
   BACKFILL_WINDOWS_PER_RUN: string(backfillWindowsPerRun)
   STORAGE_AUDIENCE: storageAudience

@@ -115,16 +115,18 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
     appIdentity,
     secretClient,
     registry: new CustomerRegistry(customersTable),
-    secrets: new CustomerSecretReader(secretClient),
+    // Per-customer state in process is bounded (CUSTOMER_CACHE_SIZE): memory does not grow with the fleet.
+    secrets: new CustomerSecretReader(secretClient, undefined, undefined, config.customerCacheSize),
     // Both carry the audit policy: every call into a customer's tenant (token, ARM) is recorded.
     credentials: new CustomerCredentials(
       config.authorityHost,
       appIdentity,
       [auditPolicyEntry()],
       config.tokenExchangeScope,
+      config.customerCacheSize,
     ),
     armClients: new ArmClientFactory(config.armEndpoint, config.armScope, [auditPolicyEntry()], config.metricsBatch),
-    metricsAccess: new MetricsAccessStore(statusTable),
+    metricsAccess: new MetricsAccessStore(statusTable, config.customerCacheSize),
     metricsTable: metricsStore,
     summaries: new SummaryStore(summariesTable, metricsStore, now),
     snapshots: new SnapshotStore(container),
@@ -155,6 +157,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       cacheHours: config.discoveryCacheHours,
       additionalPolicies: [auditPolicyEntry()],
       now,
+      maxCachedCustomers: config.customerCacheSize,
     }),
     settings: {
       authorityHost: config.authorityHost,

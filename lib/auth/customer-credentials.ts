@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import { DEFAULT_CACHED_CUSTOMERS, LruMap } from '../caching/lru-map';
 import type { Customer } from '../customers/customer';
 import type { AdditionalPolicies } from '../resources/arm-clients';
 import { createCustomerCredential, type CredentialSources } from './create-customer-credential';
@@ -9,10 +10,11 @@ import type { CustomerSecret } from './customer-secret-reader';
  * Credentials into customers' tenants, one per customer, reused across invocations while the auth
  * mode, ids and secret version are unchanged: MSAL's token cache lives in the credential instance,
  * so reuse means one token request per hour instead of one per run. A rotated secret (new version)
- * gets a fresh credential.
+ * gets a fresh credential. At most `maxCustomers` are kept (least recently used dropped): each holds
+ * an MSAL client and token cache, and its ARM clients live as long as it does (ArmClientFactory).
  */
 export class CustomerCredentials {
-  private readonly byCustomer = new Map<string, { key: string; credential: TokenCredential }>();
+  private readonly byCustomer: LruMap<string, { key: string; credential: TokenCredential }>;
   private readonly sources: CredentialSources;
 
   constructor(
@@ -20,7 +22,9 @@ export class CustomerCredentials {
     appIdentity: TokenCredential,
     additionalPolicies: AdditionalPolicies = [],
     tokenExchangeScope: string = TOKEN_EXCHANGE_SCOPE,
+    maxCustomers = DEFAULT_CACHED_CUSTOMERS,
   ) {
+    this.byCustomer = new LruMap(maxCustomers);
     // One exchange assertion for all federated customers: they share the app's one MI token.
     this.sources = {
       authorityHost,
@@ -52,6 +56,11 @@ export class CustomerCredentials {
 
   forget(customerId: string): void {
     this.byCustomer.delete(customerId);
+  }
+
+  /** Customers with a cached credential (never more than `maxCustomers`). */
+  get size(): number {
+    return this.byCustomer.size;
   }
 }
 

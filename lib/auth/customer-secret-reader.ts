@@ -1,4 +1,5 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
+import { DEFAULT_CACHED_CUSTOMERS, LruMap } from '../caching/lru-map';
 import { AppError } from '../errors/app-error';
 import { secretOwnership } from './secret-ownership';
 
@@ -20,16 +21,25 @@ export interface CustomerSecret {
  * Reads customer secrets from the provider's Key Vault with the app's managed identity, with a
  * short in-process cache: Key Vault allows ~4,000 GETs per 10 s per vault, and a test run plus a
  * collection for the same customer need not read twice. The TTL is short so a rotation is seen
- * within a minute without a restart.
+ * within a minute without a restart. At most `maxSecrets` are kept (least recently used dropped), so
+ * the values of customers collected long ago do not stay in the process.
  */
 export class CustomerSecretReader {
-  private readonly cache = new Map<string, { secret: CustomerSecret; ownerId: string; readAt: number }>();
+  private readonly cache: LruMap<string, { secret: CustomerSecret; ownerId: string; readAt: number }>;
 
   constructor(
     private readonly client: SecretClient,
     private readonly ttlMs = 60_000,
     private readonly now: () => number = Date.now,
-  ) {}
+    maxSecrets = DEFAULT_CACHED_CUSTOMERS,
+  ) {
+    this.cache = new LruMap(maxSecrets);
+  }
+
+  /** Secrets held in memory (never more than `maxSecrets`). */
+  get size(): number {
+    return this.cache.size;
+  }
 
   /**
    * The customer's secret, only when the vault says it is that customer's (its `customerId` tag, or an

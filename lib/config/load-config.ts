@@ -29,6 +29,8 @@ export interface AppConfig {
   readonly collectSchedule: string;
   /** The health sweep's timer (its own function, so the fan-out never waits for it). */
   readonly healthSweepSchedule: string;
+  /** Customers whose credentials, secrets and metrics-access records stay in memory (least recently used dropped). */
+  readonly customerCacheSize: number;
   readonly authorityHost: string;
   readonly armEndpoint: string;
   /** Scope requested for ARM tokens, e.g. `https://management.azure.com/.default`. */
@@ -135,6 +137,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const armAudience = httpsUrl('ARM_AUDIENCE', value('ARM_AUDIENCE'));
   const httpTimeoutMs = positiveInt('HTTP_TIMEOUT_SECONDS', 200) * 1000;
   const customerConcurrency = positiveInt('CUSTOMER_CONCURRENCY', 64);
+  const customerCacheSize = positiveInt('CUSTOMER_CACHE_SIZE', 100_000);
   const auditRetentionDays = positiveInt('AUDIT_RETENTION_DAYS', 3650);
   const discoveryCacheHours = positiveInt('DISCOVERY_CACHE_HOURS', 720);
   const metricsRetentionDays = positiveInt('METRICS_RETENTION_DAYS', 3650);
@@ -197,6 +200,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     appIdentity: appIdentity === 'azureCli' ? 'azureCli' : 'managedIdentity',
     collectSchedule,
     healthSweepSchedule,
+    customerCacheSize,
     authorityHost,
     armEndpoint,
     armScope: `${armAudience}/.default`,

@@ -85,6 +85,14 @@ export const SETTINGS = [
     setBy: 'infra',
   },
   {
+    name: 'CUSTOMER_CACHE_SIZE',
+    default: '200',
+    required: false,
+    description:
+      'Customers whose credentials (with their token caches and ARM clients, ~60-100 KB each), secrets and metrics-access records one worker process keeps in memory; beyond it the least recently used are dropped and rebuilt on their next run, so memory stays flat however many customers the process collects.',
+    setBy: 'infra',
+  },
+  {
     name: 'HEALTH_SWEEP_SCHEDULE',
     default: '0 30 * * * *',
     required: false,

@@ -1,3 +1,4 @@
+import { DEFAULT_CACHED_CUSTOMERS, LruMap } from '../caching/lru-map';
 import type { TokenCredential } from '@azure/identity';
 import { AppError } from '../errors/app-error';
 import type { Datapoint } from '../metrics/datapoint';
@@ -31,6 +32,8 @@ export interface FabricCollectorOptions {
   readonly cacheHours: number;
   readonly additionalPolicies?: AdditionalPolicies;
   readonly now: () => Date;
+  /** Customers whose Power BI query pacers stay in memory (least recently used dropped). */
+  readonly maxCachedCustomers?: number;
 }
 
 export interface FabricCustomer {
@@ -59,9 +62,11 @@ const PROVIDER_TENANT_MODES = new Set(['lighthouse', 'managedIdentity']);
  */
 export class FabricCollector {
   /** One pacer per customer principal: Power BI's 120 queries/minute is per user. */
-  readonly #pacers = new Map<string, QueryPacer>();
+  readonly #pacers: LruMap<string, QueryPacer>;
 
-  constructor(private readonly options: FabricCollectorOptions) {}
+  constructor(private readonly options: FabricCollectorOptions) {
+    this.#pacers = new LruMap(options.maxCachedCustomers ?? DEFAULT_CACHED_CUSTOMERS);
+  }
 
   async collect(
     customer: FabricCustomer,

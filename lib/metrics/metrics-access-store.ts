@@ -1,4 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
+import { DEFAULT_CACHED_CUSTOMERS, LruMap } from '../caching/lru-map';
 import { findEntity } from '../store/table-entity';
 
 /** How a customer's metrics are read: in batches, or per resource because the batch API refused. */
@@ -30,9 +31,20 @@ type AccessEntity = {
  * row only for customers it has not seen. Lives in the status table, in its own partition.
  */
 export class MetricsAccessStore {
-  readonly #cache = new Map<string, MetricsAccess | null>();
+  readonly #cache: LruMap<string, MetricsAccess | null>;
 
-  constructor(private readonly table: TableClient) {}
+  /** `maxCached`: customers remembered in process (least recently used dropped, read again from the table). */
+  constructor(
+    private readonly table: TableClient,
+    maxCached = DEFAULT_CACHED_CUSTOMERS,
+  ) {
+    this.#cache = new LruMap(maxCached);
+  }
+
+  /** Customers remembered in process (never more than `maxCached`). */
+  get cachedCustomers(): number {
+    return this.#cache.size;
+  }
 
   async find(customerId: string): Promise<MetricsAccess | undefined> {
     const cached = this.#cache.get(customerId);
