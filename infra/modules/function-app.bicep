@@ -85,6 +85,7 @@ var appSettings = {
   FABRIC_LOOKBACK_MINUTES: '30'
   SERVICE_HOST_SUFFIXES: 'blob.${environment().suffixes.storage},dfs.${environment().suffixes.storage},ingest.monitor.azure.com,api.powerbi.com,api.fabric.microsoft.com'
   AZURE_MONITOR_LOOKBACK_MINUTES: '20'
+  SETTLE_READ_ENABLED: 'true'
   LOGS_INGESTION_ENDPOINT: logsIngestionEndpoint
   LOGS_INGESTION_RULE_ID: logsIngestionRuleId
   LOGS_METRICS_STREAM: 'Custom-CtcMetrics'

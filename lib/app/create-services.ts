@@ -1,6 +1,7 @@
 import { AzureCliCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { AppConfig } from '../config/load-config';
 import { CustomerCredentials } from '../auth/customer-credentials';
@@ -28,7 +29,9 @@ import { IngestKeyStore } from '../fabric/ingest-key-store';
 import { createLogsExport } from '../export/create-logs-export';
 import { SummaryStore } from '../summary/summary-store';
 import type { LogsExport } from '../export/logs-export';
+import { DelayedCollectQueue } from '../settle/settle-queue';
 import {
+  COLLECT_QUEUE,
   AUDIT_TABLE,
   CUSTOMER_HEALTH_TABLE,
   CUSTOMERS_TABLE,
@@ -65,6 +68,8 @@ export interface Services extends CollectDependencies {
   readonly ingestKeys: IngestKeyStore;
   /** The analytics export (Logs Ingestion API), when configured. */
   readonly analytics?: LogsExport;
+  /** The worker's own queue, for messages that must wait (settle reads): output bindings cannot delay. */
+  readonly settleQueue: DelayedCollectQueue;
   /** Creates tables and the snapshot container if missing; idempotent, runs once per process. */
   ensureStorage(): Promise<void>;
 }
@@ -90,6 +95,10 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       ? BlobServiceClient.fromConnectionString(storage.connectionString)
       : new BlobServiceClient(storage.blobServiceUri, storageIdentity)
   ).getContainerClient(SNAPSHOTS_CONTAINER);
+  const collectQueue: QueueClient =
+    storage.kind === 'connectionString'
+      ? QueueServiceClient.fromConnectionString(storage.connectionString).getQueueClient(COLLECT_QUEUE)
+      : new QueueClient(`${storage.queueServiceUri.replace(/\/+$/, '')}/${COLLECT_QUEUE}`, storageIdentity);
 
   const customersTable = table(CUSTOMERS_TABLE);
   const statusTable = table(CUSTOMER_STATUS_TABLE);
@@ -148,6 +157,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       now,
     }),
     capacityEvents,
+    settleQueue: new DelayedCollectQueue(collectQueue),
     ingestKeys: new IngestKeyStore(fabricTable, now),
     fabric: new FabricCollector({
       endpoints: config.fabric,

@@ -79,6 +79,8 @@ export interface CollectResult {
   readonly delivery?: DeliveryOutcome;
   /** The status row this attempt recorded: the health update that follows uses it rather than reading it back. */
   readonly status?: CustomerStatus;
+  /** Datapoints stored provisional (read before their source's ingestion delay passed): a settle read can finish them. */
+  readonly provisionalDatapoints?: number;
 }
 
 /**
@@ -210,6 +212,7 @@ export async function collectCustomer(
     calls: customerReads.calls,
   };
   const datapoints = reads.flatMap((r) => r.datapoints);
+  const provisional = datapoints.filter((p) => p.provisional).length;
   const outcomes = reads.map(toOutcome);
 
   // Stage 4: store what was read, even when some resources failed.
@@ -253,6 +256,7 @@ export async function collectCustomer(
       datapointsWritten: written,
       diagnosis: firstFailure,
       resources: outcomes,
+      provisionalDatapoints: provisional,
       ...delivered,
       status,
     };
@@ -275,6 +279,7 @@ export async function collectCustomer(
     outcome: 'ok',
     datapointsWritten: written,
     resources: outcomes,
+    provisionalDatapoints: provisional,
     ...delivered,
     status,
   };

@@ -16,8 +16,11 @@ export const collectMessageSchema = z
     customerId: customerIdSchema,
     windowStart: isoInstant,
     windowEnd: isoInstant,
-    /** Why the run exists: the timer, an operator asking for it, or gap healing re-collecting a missed window. */
-    trigger: z.enum(['schedule', 'manual', 'backfill']).default('schedule'),
+    /**
+     * Why the run exists: the timer, an operator asking for it, or gap healing re-collecting a missed window;
+     * `settle`: the delayed follow-up read of a run that stored provisional points (lib/settle), under that run's id.
+     */
+    trigger: z.enum(['schedule', 'manual', 'backfill', 'settle']).default('schedule'),
   })
   .refine((m) => Date.parse(m.windowStart) < Date.parse(m.windowEnd), {
     message: 'windowStart must be before windowEnd',

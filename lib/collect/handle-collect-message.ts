@@ -16,6 +16,7 @@ import { MAX_DEQUEUE_COUNT, recordRunProgress, UNKNOWN_ERROR_ATTEMPTS } from './
 import { describeError } from '../logging/describe-error';
 import { countTenantCalls, type TenantCalls } from '../export/count-tenant-calls';
 import { runOutcomeOf, runOutcomeOfError } from './run-outcome-of';
+import { handleSettleMessage, queueSettleRead } from '../settle/handle-settle-message';
 
 /**
  * Queue handler. A malformed message (bad shape, a window that is not one schedule interval, not yet
@@ -44,6 +45,8 @@ export async function handleCollectMessage(
   }
   await services.ensureStorage();
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
+  // A run's delayed follow-up: metrics only, under the run's own id (lib/settle).
+  if (message.trigger === 'settle') return handleSettleMessage(services, message, log, dequeueCount);
   const rejected =
     checkCollectMessage(message, {
       schedule: services.config.collectSchedule,
@@ -115,6 +118,10 @@ export async function handleCollectMessage(
         oldest: backfill[0]?.windowStart,
       });
     });
+  }
+  // Read on time, the newest buckets were still filling: read them once more when the source has settled.
+  if (services.config.settleReadEnabled && result.outcome !== 'skipped' && (result.provisionalDatapoints ?? 0) > 0) {
+    await queueSettleRead(services, message, log);
   }
   const health = customer && (await updateCustomerHealthSafely(services, customer, log, result.status));
   await services.analytics?.exportRun(runOutcomeOf(message, dequeueCount, result, calls, health, services.now()), log);

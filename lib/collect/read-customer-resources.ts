@@ -72,7 +72,7 @@ export interface ReadCustomerResourcesInput {
  * failure never hides another's data.
  */
 export async function readCustomerResources(input: ReadCustomerResourcesInput): Promise<CustomerReads> {
-  const { clients, targets, window, settings } = input;
+  const { clients, targets, settings } = input;
   const signal = () => AbortSignal.timeout(settings.httpTimeoutMs);
   const states = await readResourceStates(
     clients,
@@ -106,6 +106,47 @@ export async function readCustomerResources(input: ReadCustomerResourcesInput): 
     if (target.metrics.length > 0) needMetrics.push({ target, state: read.state });
   }
 
+  const metrics = await readTargetMetrics(input, needMetrics, reads);
+
+  return {
+    reads: targets.map((t) => reads.get(t.resourceId) as ResourceRead),
+    metricsAccess: metrics.access,
+    calls: {
+      resourceGraph: states.graphQueries,
+      armGets: states.armGets,
+      metricsBatch: metrics.metricsBatch,
+      metricsPerResource: metrics.metricsPerResource,
+    },
+    metricsCost: metrics.metricsCost,
+  };
+}
+
+/** A resource whose metrics are to be read, with where it lives (the batch API groups by region). */
+export interface MetricsTarget {
+  readonly target: ResourceTarget;
+  readonly state: Pick<ResourceState, 'location'>;
+}
+
+/** How one metrics read went: the access mode it used and the calls it made. */
+export interface TargetMetricsRead {
+  readonly access: MetricsAccess;
+  readonly metricsBatch: number;
+  readonly metricsPerResource: number;
+  readonly metricsCost: number;
+}
+
+/**
+ * Reads the metrics of `needMetrics` over the window and its look-back, into `reads` (datapoints added, or
+ * a diagnosis set per resource): batch where the principal may, per resource otherwise. Shared by the
+ * collection run and the settle read (lib/settle), which re-reads metrics alone.
+ */
+export async function readTargetMetrics(
+  input: Omit<ReadCustomerResourcesInput, 'targets'>,
+  needMetrics: readonly MetricsTarget[],
+  reads: ReadonlyMap<string, { datapoints: Datapoint[]; diagnosis?: Diagnosis }>,
+): Promise<TargetMetricsRead> {
+  const { clients, window, settings } = input;
+  const signal = () => AbortSignal.timeout(settings.httpTimeoutMs);
   const previous = await input.metricsAccess.find(input.customerId);
   let access: MetricsAccess = previous ?? { mode: 'batch', checkedAt: input.now.toISOString() };
   let metricsBatch = 0;
@@ -183,17 +224,7 @@ export async function readCustomerResources(input: ReadCustomerResourcesInput): 
     }
   });
 
-  return {
-    reads: targets.map((t) => reads.get(t.resourceId) as ResourceRead),
-    metricsAccess: access,
-    calls: {
-      resourceGraph: states.graphQueries,
-      armGets: states.armGets,
-      metricsBatch,
-      metricsPerResource,
-    },
-    metricsCost,
-  };
+  return { access, metricsBatch, metricsPerResource, metricsCost };
 }
 
 /** `West Europe` (ARM) and `westeurope` (Resource Graph) are the same region: the URL form. */

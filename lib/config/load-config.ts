@@ -66,6 +66,8 @@ export interface AppConfig {
   readonly serviceHosts: ServiceHostAllowList;
   /** Look-back and ingestion delay of each metric source. */
   readonly metricSources: Readonly<Record<MetricSourceId, MetricSourceTiming>>;
+  /** SETTLE_READ_ENABLED: a window read before its points settled gets one delayed follow-up read. */
+  readonly settleReadEnabled: boolean;
   /** `auto` (batch API, per resource when refused) or `perResource`. */
   readonly metricsMode: 'auto' | 'perResource';
   /** Host template (`{region}`) and audience of the metrics batch API. */
@@ -163,6 +165,10 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       return [source.id, { lookBackMs: minutes * 60_000, ingestionDelayMs: delay * 60_000 }];
     }),
   ) as Record<MetricSourceId, MetricSourceTiming>;
+  const settleRead = value('SETTLE_READ_ENABLED').toLowerCase();
+  if (settleRead !== 'true' && settleRead !== 'false') {
+    problems.push(`SETTLE_READ_ENABLED must be true or false (got "${settleRead}")`);
+  }
   const metricsMode = value('METRICS_MODE');
   if (metricsMode !== 'auto' && metricsMode !== 'perResource') {
     problems.push(`METRICS_MODE must be auto or perResource (got "${metricsMode}")`);
@@ -216,6 +222,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     fabric,
     serviceHosts,
     metricSources,
+    settleReadEnabled: settleRead !== 'false',
     ...(logsExport ? { logsExport } : {}),
     metricsMode: metricsMode === 'perResource' ? 'perResource' : 'auto',
     metricsBatch: { endpointTemplate: metricsBatchEndpoint.replace(/\/+$/, ''), audience: metricsBatchAudience },

@@ -244,6 +244,14 @@ export const SETTINGS = [
       'Minutes of Fabric CU data re-read before each window: the Capacity Metrics model lags 10–15 minutes, so late timepoints land on the next run.',
     setBy: 'infra',
   },
+  {
+    name: 'SETTLE_READ_ENABLED',
+    default: 'true',
+    required: false,
+    description:
+      "`true`: when a run stored provisional points (read before the source's ingestion delay had passed), the worker queues one delayed follow-up read of that window's metrics, visible once the delay is over, so an on-time window ends final without waiting for the next run's look-back. `false`: the look-back alone settles them, an hour later.",
+    setBy: 'infra',
+  },
   // One look-back setting per metric source (lib/config/metric-sources.ts).
   ...METRIC_SOURCES.map((source) => ({
     name: source.lookBackSetting,

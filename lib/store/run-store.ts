@@ -15,7 +15,8 @@ export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', '
 export interface RunRecord {
   readonly runId: string;
   readonly customerId: string;
-  readonly trigger: 'schedule' | 'manual' | 'backfill';
+  /** `settle` is a message trigger only: a settle read writes the `settle*` fields of its run's record, never a record of its own. */
+  readonly trigger: 'schedule' | 'manual' | 'backfill' | 'settle';
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly status: RunStatus;
@@ -28,6 +29,15 @@ export interface RunRecord {
   readonly datapointsWritten?: number;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** The delayed follow-up read of this run's provisional points (lib/settle): queued, then its outcome. */
+  readonly settleStatus?: 'queued' | 'retrying' | 'settled' | 'nothingProvisional' | 'skipped' | 'failed';
+  /** When the settle read becomes visible on the queue (queued) or ran (later states). */
+  readonly settleAt?: string;
+  /** Calls the settle read made into the customer's tenant (token and metrics). */
+  readonly settleCalls?: number;
+  /** Points the settle read still had to store provisional (0 when all are final). */
+  readonly settleStillProvisional?: number;
+  readonly settleErrorCode?: string;
 }
 
 type RunEntity = Omit<RunRecord, 'runId' | 'customerId'> & {
@@ -167,5 +177,9 @@ function fromEntity(entity: RunEntity): RunRecord {
     ...fields,
     ...(fields.attempts !== undefined ? { attempts: Number(fields.attempts) } : {}),
     ...(fields.datapointsWritten !== undefined ? { datapointsWritten: Number(fields.datapointsWritten) } : {}),
+    ...(fields.settleCalls !== undefined ? { settleCalls: Number(fields.settleCalls) } : {}),
+    ...(fields.settleStillProvisional !== undefined
+      ? { settleStillProvisional: Number(fields.settleStillProvisional) }
+      : {}),
   } as RunRecord;
 }

@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('HTTP_TIMEOUT_SECONDS'))).toBe(true);
   });
 
+  it('turns the settle read on by default, off with SETTLE_READ_ENABLED=false, and refuses anything else', () => {
+    expect(loadConfig(minimal).settleReadEnabled).toBe(true);
+    expect(loadConfig({ ...minimal, SETTLE_READ_ENABLED: 'FALSE' }).settleReadEnabled).toBe(false);
+    expect(() => loadConfig({ ...minimal, SETTLE_READ_ENABLED: 'sometimes' })).toThrow(
+      /SETTLE_READ_ENABLED must be true or false/,
+    );
+  });
+
   it('accepts identity-based host storage', () => {
     const config = loadConfig({
       KEY_VAULT_URL: 'https://kv.vault.azure.net',

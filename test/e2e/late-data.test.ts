@@ -3,9 +3,8 @@ import { collectCustomer, type CollectDependencies } from '../../lib/collect/col
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import { newRunId } from '../../lib/collect/plan-collection-run';
 import { CustomerRegistry } from '../../lib/customers/customer-registry';
-import { generateMetricSeries } from '../../lib/local/sandbox/generate-metric-series';
-import { findMetricSpecs } from '../../lib/local/sandbox/metric-catalog';
 import { recordingLogger, startTestApp, type TestApp } from '../support/start-test-app';
+import { settledVmCpu, storedVmCpu } from '../support/vm-cpu-window';
 
 /**
  * Late data end to end: the sandbox answers like Azure Monitor (the newest minutes arrive 3 minutes late,
@@ -38,31 +37,9 @@ async function collectOnTime(customerId: string, i: number, deps: CollectDepende
 
 let vm = '';
 /** Percentage CPU of contoso's VM in window i: how many of its 12 buckets are stored, how many final. */
-async function pointsOf(customerId: string, i: number) {
-  const window = windowAt(i);
-  const points = await app.services.metricsTable.query({
-    customerId,
-    resourceId: vm,
-    metric: 'Percentage CPU',
-    from: new Date(window.windowStart),
-    to: new Date(window.windowEnd),
-  });
-  return { points, present: points.length, final: points.filter((p) => !p.provisional).length };
-}
-
+const pointsOf = (customerId: string, i: number) => storedVmCpu(app.services.metricsTable, customerId, vm, windowAt(i));
 /** What Azure answers once everything has arrived. */
-function settledTruth(i: number): number[] {
-  const spec = findMetricSpecs('Microsoft.Compute/virtualMachines').find((s) => s.name === 'Percentage CPU')!;
-  const window = windowAt(i);
-  return generateMetricSeries({
-    resourceId: vm,
-    spec,
-    start: new Date(window.windowStart),
-    end: new Date(window.windowEnd),
-    intervalMs: 300_000,
-    aggregations: ['Average', 'Maximum'],
-  }).map((p) => p.average!);
-}
+const settledTruth = (i: number) => settledVmCpu(vm, windowAt(i));
 
 beforeAll(async () => {
   app = await startTestApp({ now: () => clock });

@@ -43,6 +43,8 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
 
   let closed = false;
   let inFlight = 0;
+  /** A receive is on the wire: the messages it takes are invisible but not yet in flight. */
+  let receiving = 0;
   /** Bumped whenever messages are received: lets isIdle detect a receive that raced its check. */
   let receivedEpoch = 0;
   const retries = new Map<string, number>();
@@ -111,6 +113,7 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
         continue;
       }
       let messages: DequeuedMessageItem[] = [];
+      receiving += 1;
       try {
         const response = await queue.receiveMessages({
           numberOfMessages: settings.batchSize,
@@ -119,6 +122,8 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
         messages = response.receivedMessageItems;
       } catch (error) {
         if (!closed) log('warn', `Polling ${queue.name} failed`, { functionName, error: ensureError(error).message });
+      } finally {
+        receiving -= 1;
       }
       if (messages.length > 0) {
         receivedEpoch += 1;
@@ -142,12 +147,14 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
   };
   const polling = poll();
 
-  // An empty-handed receive does not count as work: the queue length below covers messages a
-  // receive is taking (Azure and Azurite count invisible messages), and the epoch covers the race.
+  // Idle means nothing to do now: no invocation running, no retry of ours pending, no receive on the wire
+  // and no visible message. A message queued to become visible later (Put Message with a visibility
+  // timeout: a settle read) is future work, not work in progress, so it is looked for with Peek Messages,
+  // which returns visible messages only, rather than the queue length, which counts invisible ones too.
   const busy = (): boolean => {
     const now = Date.now();
     for (const [id, forgetAt] of retries) if (forgetAt < now) retries.delete(id);
-    return inFlight > 0 || retries.size > 0;
+    return inFlight > 0 || retries.size > 0 || receiving > 0;
   };
 
   return {
@@ -156,8 +163,8 @@ export async function startQueueListener(options: QueueListenerOptions): Promise
     async isIdle(): Promise<boolean> {
       if (busy()) return false;
       const epoch = receivedEpoch;
-      const properties = await queue.getProperties();
-      if ((properties.approximateMessagesCount ?? 0) > 0) return false;
+      const visible = await queue.peekMessages({ numberOfMessages: 1 });
+      if (visible.peekedMessageItems.length > 0) return false;
       return !busy() && epoch === receivedEpoch;
     },
     async close(): Promise<void> {

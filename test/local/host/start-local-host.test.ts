@@ -185,6 +185,26 @@ describe('startLocalHost', () => {
     expect(own.status).toBe(200);
   });
 
+  it('is idle while a message waits out its Put Message visibility timeout, and runs it once visible', async () => {
+    const before = record.queueCalls.length;
+    const queue = queueService().getQueueClient('work-items');
+    const body = Buffer.from(JSON.stringify({ job: 'later' })).toString('base64');
+    // An hour: far beyond anything this test waits, so "not yet visible" holds however slow the machine is.
+    const sent = await queue.sendMessage(body, { visibilityTimeout: 3600 });
+    await host.waitForIdle();
+    expect(record.queueCalls.slice(before)).toHaveLength(0);
+    // Azurite keeps it, invisible: counted in the queue length, absent from Peek (which returns visible ones).
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
+    expect((await queue.peekMessages()).peekedMessageItems).toHaveLength(0);
+    expect(sent.nextVisibleOn.getTime() - sent.insertedOn.getTime()).toBe(3600_000);
+
+    // The hour passes (Update Message with the pop receipt Put Message returned): the host now runs it.
+    await queue.updateMessage(sent.messageId, sent.popReceipt, undefined, 0);
+    await host.waitForIdle();
+    expect(record.queueCalls.slice(before).map((c) => c.message)).toEqual([{ job: 'later' }]);
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
+  });
+
   it('refuses to run a timer that does not exist', async () => {
     await expect(host.runTimer('noSuchTimer')).rejects.toMatchObject({ code: 'TimerFunctionNotFound' });
   });
