@@ -4,7 +4,7 @@ import { METRICS_TABLE } from '../../lib/app/storage-names';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
 import { metricRowKey } from '../../lib/store/metric-keys';
 import type { LocalHost } from '../../lib/local/host/start-local-host';
-import type { SandboxRequestEntry } from '../../lib/local/sandbox/sandbox-request-log';
+import { requestKindOf, type SandboxRequestEntry } from '../../lib/local/sandbox/sandbox-request-log';
 import { startFastRetryHost } from '../support/start-fast-retry-host';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
@@ -50,13 +50,25 @@ async function coverageOf(from: string, lastWindowStart: string) {
   };
 }
 
-/** Calls into fabrikam's tenant: its Entra tenant and its subscription in ARM. */
+/**
+ * Calls into fabrikam's tenant: its Entra tenant, and every request carrying a token of that tenant (ARM
+ * reads, Resource Graph, per-resource metrics and metrics:getBatch on the regional metrics host).
+ */
 const intoFabrikam = (requests: SandboxRequestEntry[]) =>
   requests.filter(
     (r) =>
       (r.service === 'entra' && r.path.startsWith(`/${DEMO_IDS.fabrikam.tenantId}/`)) ||
-      (r.service === 'arm' && r.path.includes(DEMO_IDS.fabrikam.subscriptionId)),
+      r.tenantId === DEMO_IDS.fabrikam.tenantId,
   );
+/** Its reads of resources and metrics, by kind (tokens apart). */
+const readsOf = (requests: SandboxRequestEntry[]) => {
+  const kinds: Record<string, number> = {};
+  for (const r of intoFabrikam(requests).filter((e) => e.service !== 'entra')) {
+    const kind = requestKindOf(r);
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return kinds;
+};
 
 beforeAll(async () => {
   app = await startTestApp({ now: () => clock });
@@ -107,10 +119,14 @@ describe('gap healing: a customer broken for three windows, then fixed', () => {
     expect(backfillRuns.map((r) => [r.windowStart, r.status]).sort()).toEqual(broken.map((w) => [w, 'succeeded']));
     expect((await app.services.health.find('fabrikam'))?.state).toBe('healthy');
 
-    // Cost: each healed window is one more window's worth of ARM calls; no extra token request.
-    const recoveryArm = intoFabrikam(recovery.requests).filter((r) => r.service === 'arm').length;
-    const normalArm = intoFabrikam(normal.requests).filter((r) => r.service === 'arm').length;
-    expect(recoveryArm).toBe(4 * normalArm);
+    // Cost: each healed window is one more window's worth of reads (Resource Graph for state, the metrics
+    // batch API for metrics); no extra token request.
+    const normalReads = readsOf(normal.requests);
+    expect(normalReads).toEqual({ 'arm resourceGraph': 1, 'metrics getBatch': 1 });
+    const recoveryReads = readsOf(recovery.requests);
+    expect(recoveryReads).toEqual(
+      Object.fromEntries(Object.entries(normalReads).map(([kind, count]) => [kind, 4 * count])),
+    );
     const recoveryTokens = intoFabrikam(recovery.requests).filter((r) => r.path.endsWith('/oauth2/v2.0/token')).length;
     expect(recoveryTokens).toBe(1);
   });

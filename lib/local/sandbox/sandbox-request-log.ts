@@ -10,6 +10,11 @@ export interface SandboxRequestEntry {
   readonly query: string;
   readonly status: number;
   readonly at: Date;
+  /**
+   * The tenant (`tid`) of the bearer token the request carried, if any: which customer's tenant a call went
+   * into even where the path does not say (Resource Graph names its subscriptions in the body).
+   */
+  readonly tenantId?: string;
 }
 
 /** Keeps enough history for a test to assert on, without growing without bound. */

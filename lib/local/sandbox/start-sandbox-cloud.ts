@@ -147,6 +147,7 @@ async function serve(
   const rawPath = (queryStart < 0 ? raw : raw.slice(0, queryStart)).replace(/\/{2,}/g, '/');
   const url = new URL(`${rawPath}${queryStart < 0 ? '' : raw.slice(queryStart)}`, 'https://sandbox.invalid');
   const path = decodePath(url.pathname).replace(/(.)\/$/, '$1');
+  const tenantId = bearerTenantOf(req.headers.authorization);
   res.on('finish', () =>
     requests.record({
       service,
@@ -155,6 +156,7 @@ async function serve(
       query: url.search,
       status: res.statusCode,
       at: context.state.now(),
+      ...(tenantId ? { tenantId } : {}),
     }),
   );
   if (service === 'arm' || service === 'vault' || service === 'metrics') setRequestIds(req, res);
@@ -246,4 +248,16 @@ async function closeServers(servers: readonly Server[]): Promise<void> {
         }),
     ),
   );
+}
+
+/** The `tid` claim of a bearer token, read without verifying it: for attributing a logged request only. */
+function bearerTenantOf(authorization: string | undefined): string | undefined {
+  const payload = /^Bearer\s+[^.\s]+\.([^.\s]+)\./i.exec(authorization ?? '')?.[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: unknown };
+    return typeof claims.tid === 'string' ? claims.tid : undefined;
+  } catch {
+    return undefined;
+  }
 }
