@@ -5,6 +5,7 @@ import { takeExitCode } from './set-exit-code';
 import { processIo, type CliIo } from './cli-io';
 import { registerAuditCommand } from './commands/audit-command';
 import { registerCollectCommand } from './commands/collect-command';
+import { registerCoverageCommand } from './commands/coverage-command';
 import { registerCustomersCommand } from './commands/customers-command';
 import { registerHealthCommand } from './commands/health-command';
 import { registerOperatorAuditCommand } from './commands/operator-audit-command';
@@ -29,6 +30,7 @@ function buildProgram(io: CliIo): Command {
   registerCustomersCommand(program, context);
   registerTestCommand(program, context);
   registerCollectCommand(program, context);
+  registerCoverageCommand(program, context);
   registerQueryCommand(program, context);
   registerHealthCommand(program, context);
   registerAuditCommand(program, context);

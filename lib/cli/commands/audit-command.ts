@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import { formatTable } from '../format-table';
+import { addTimeRangeOptions, type TimeRangeOptions } from '../time-range-options';
 
 interface AuditEntry {
   runId: string;
@@ -16,38 +17,36 @@ interface AuditEntry {
 
 /** `ctc audit <id>`: every call the collector made into the customer's tenant in a time range. */
 export function registerAuditCommand(program: Command, context: CliContext): Command {
-  return program
-    .command('audit')
-    .description("what did the collector access in the customer's tenant, and when? (default: last 24 h)")
-    .argument('<id>', 'customer id')
-    .option('--from <instant>', 'start: ISO 8601 (2026-11-22T00:00:00Z, 2026-11-22) or relative (24h, 7d)')
-    .option('--to <instant>', 'end: ISO 8601, now, or relative (default: now)')
-    .option('--json', 'print JSON')
-    .action(async (id: string, options: { from?: string; to?: string; json?: boolean }, command: Command) => {
-      const { body } = await context
-        .api(command)
-        .request<{ entries: AuditEntry[]; truncated: boolean; from: string; to: string }>(
-          'GET',
-          `customers/${encodeURIComponent(id)}/audit`,
-          { query: { from: options.from, to: options.to } },
-        );
-      if (options.json) return context.io.out(`${JSON.stringify(body, null, 2)}\n`);
-      context.io.out(
-        formatTable(
-          ['TIME', 'OPERATION', 'STATUS', 'RESOURCE', 'REQUEST ID'],
-          body.entries.map((e) => [
-            e.at,
-            e.operation,
-            String(e.status),
-            e.resource,
-            e.requestId ?? e.correlationId ?? '',
-          ]),
-        ),
+  return addTimeRangeOptions(
+    program
+      .command('audit')
+      .description("what did the collector access in the customer's tenant, and when? (default: last 24 h)")
+      .argument('<id>', 'customer id'),
+  ).action(async (id: string, options: TimeRangeOptions, command: Command) => {
+    const { body } = await context
+      .api(command)
+      .request<{ entries: AuditEntry[]; truncated: boolean; from: string; to: string }>(
+        'GET',
+        `customers/${encodeURIComponent(id)}/audit`,
+        { query: { from: options.from, to: options.to } },
       );
-      context.io.err(
-        `${body.entries.length} call(s) into ${id}'s tenant from ${body.from} to ${body.to}` +
-          (body.truncated ? ' (truncated: narrow --from/--to)' : '') +
-          '\n',
-      );
-    });
+    if (options.json) return context.io.out(`${JSON.stringify(body, null, 2)}\n`);
+    context.io.out(
+      formatTable(
+        ['TIME', 'OPERATION', 'STATUS', 'RESOURCE', 'REQUEST ID'],
+        body.entries.map((e) => [
+          e.at,
+          e.operation,
+          String(e.status),
+          e.resource,
+          e.requestId ?? e.correlationId ?? '',
+        ]),
+      ),
+    );
+    context.io.err(
+      `${body.entries.length} call(s) into ${id}'s tenant from ${body.from} to ${body.to}` +
+        (body.truncated ? ' (truncated: narrow --from/--to)' : '') +
+        '\n',
+    );
+  });
 }

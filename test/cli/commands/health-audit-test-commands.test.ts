@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-describe('ctc health, audit and test (issue 3)', () => {
+describe('ctc health, audit, coverage and test', () => {
   it('ctc health prints a table with contoso healthy and the failing customers with reasons, exit 1', async () => {
     const { code, out, err } = await ctc('health');
     expect(code).toBe(1);
@@ -34,6 +34,33 @@ describe('ctc health, audit and test (issue 3)', () => {
     expect(out).toMatch(/^TIME\s+OPERATION\s+STATUS\s+RESOURCE/);
     expect(out).toMatch(/metrics\.getBatch\s+200\s+\/subscriptions\/c0c0c0c0/);
     expect(out).toMatch(/token\s+200\s+c0c0c0c0-0000-4000-8000-000000000001/);
+  });
+
+  it("ctc coverage shows each customer's window of the cycle: collected for contoso, missed with its code for fabrikam", async () => {
+    // The cycle's window and the one before it, which was never attempted.
+    const [cycle] = await api.app.services.runs.recent('contoso', 1);
+    const from = new Date(Date.parse(cycle!.windowStart) - 3_600_000).toISOString();
+    const range = ['--from', from, '--to', cycle!.windowEnd];
+    const contoso = await ctc('coverage', 'contoso', ...range);
+    expect(contoso.code).toBe(0);
+    const rows = contoso.out.trim().split('\n');
+    expect(rows[0]).toMatch(/^WINDOW START\s+WINDOW END\s+STATE\s+CODE\s+RUN/);
+    expect(rows.slice(2).map((l) => l.split(/\s+/).slice(0, 3))).toEqual([
+      [from, cycle!.windowStart, 'none'],
+      [cycle!.windowStart, cycle!.windowEnd, 'collected'],
+    ]);
+    expect(contoso.err).toMatch(/2 window\(s\) of contoso from \S+ to \S+: 1 collected, 0 missed, 0 queued, 1 none/);
+
+    const fabrikam = await ctc('coverage', 'fabrikam', ...range);
+    expect(fabrikam.out).toMatch(/\smissed\s+AADSTS7000222\s/);
+    const json = await ctc('coverage', 'fabrikam', ...range, '--json');
+    const body = JSON.parse(json.out) as { counts: Record<string, number>; windows: Array<{ state: string }> };
+    expect(body.counts).toMatchObject({ missed: 1, none: 1, collected: 0 });
+    expect(body.windows.map((w) => w.state)).toEqual(['none', 'missed']);
+
+    const unknown = await ctc('coverage', 'no-such-customer');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/CustomerNotFound|not found/i);
   });
 
   it("ctc test explains tailspin's managed-identity pitfall with its real ids", async () => {
