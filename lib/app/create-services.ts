@@ -163,7 +163,7 @@ export function createServices(config: AppConfig, now: () => Date = () => new Da
       endpoints: config.fabric,
       models: new FabricModelStore(fabricTable),
       events: capacityEvents,
-      lookbackMinutes: config.fabric.lookbackMinutes,
+      timing: config.metricSources.fabricCapacity,
       cacheHours: config.discoveryCacheHours,
       additionalPolicies: [auditPolicyEntry()],
       now,

@@ -60,7 +60,6 @@ export interface AppConfig {
     readonly powerBiAudience: string;
     readonly fabricUrl: string;
     readonly fabricAudience: string;
-    readonly lookbackMinutes: number;
   };
   /** Where customers' tokens may go: the cloud's service suffixes (+ the sandbox's loopback hosts locally). */
   readonly serviceHosts: ServiceHostAllowList;
@@ -151,7 +150,6 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     powerBiAudience: httpsUrl('POWER_BI_AUDIENCE', value('POWER_BI_AUDIENCE')),
     fabricUrl: httpsUrl('FABRIC_API_URL', value('FABRIC_API_URL')),
     fabricAudience: httpsUrl('FABRIC_AUDIENCE', value('FABRIC_AUDIENCE')),
-    lookbackMinutes: positiveInt('FABRIC_LOOKBACK_MINUTES', 1440),
   };
   const metricSources = Object.fromEntries(
     METRIC_SOURCES.map((source) => {

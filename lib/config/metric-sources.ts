@@ -29,6 +29,16 @@ export const METRIC_SOURCES = [
     defaultLookBackMinutes: 20,
     ingestionDelayMinutes: 10,
   },
+  // Fabric capacity utilization (lib/fabric): the Capacity Metrics app's model, whose data lags 10–15 minutes
+  // behind (Microsoft Learn, "What is the Microsoft Fabric Capacity Metrics app?"; issue 10), or pushed Real-Time
+  // hub events, best effort and as late. Its look-back keeps the setting name it has always had.
+  {
+    id: 'fabricCapacity',
+    label: 'Fabric capacity utilization (the Capacity Metrics app model, or pushed capacity events)',
+    lookBackSetting: 'FABRIC_LOOKBACK_MINUTES',
+    defaultLookBackMinutes: 30,
+    ingestionDelayMinutes: 15,
+  },
 ] as const satisfies readonly MetricSourceSpec[];
 
 export type MetricSourceId = (typeof METRIC_SOURCES)[number]['id'];

@@ -237,14 +237,6 @@ export const SETTINGS = [
     setBy: 'infra',
   },
   {
-    name: 'FABRIC_LOOKBACK_MINUTES',
-    default: '30',
-    required: false,
-    description:
-      'Minutes of Fabric CU data re-read before each window: the Capacity Metrics model lags 10–15 minutes, so late timepoints land on the next run.',
-    setBy: 'infra',
-  },
-  {
     name: 'SETTLE_READ_ENABLED',
     default: 'true',
     required: false,

@@ -1,7 +1,9 @@
 import { DEFAULT_CACHED_CUSTOMERS, LruMap } from '../caching/lru-map';
 import type { TokenCredential } from '@azure/identity';
 import { AppError } from '../errors/app-error';
+import type { MetricSourceTiming } from '../config/metric-sources';
 import type { Datapoint } from '../metrics/datapoint';
+import { planMetricRead } from '../metrics/plan-metric-read';
 import type { AdditionalPolicies } from '../resources/arm-clients';
 import type { CapacityEventStore } from './capacity-event-store';
 import {
@@ -26,8 +28,11 @@ export interface FabricCollectorOptions {
   readonly endpoints: PowerBiEndpoints;
   readonly models: FabricModelStore;
   readonly events: CapacityEventStore;
-  /** Minutes re-read before each window: the app's model lags 10–15 minutes behind. */
-  readonly lookbackMinutes: number;
+  /**
+   * Look-back and ingestion delay (METRIC_SOURCES `fabricCapacity`): the app's model lags 10–15 minutes, so each
+   * run re-reads the look-back and stores buckets that may still grow as provisional, as for Azure Monitor.
+   */
+  readonly timing: MetricSourceTiming;
   /** How long a found model (workspace, dataset, shape) is reused before it is looked up again. */
   readonly cacheHours: number;
   readonly additionalPolicies?: AdditionalPolicies;
@@ -80,13 +85,12 @@ export class FabricCollector {
     const capacities = resourceIds.filter(isFabricCapacity);
     if (!config || capacities.length === 0) return [];
     const intervalMs = intervalToMs(config.interval);
-    // Re-read a look-back and align it to whole buckets, so every bucket is rebuilt whole.
-    const from = new Date(
-      Math.floor((window.start.getTime() - this.options.lookbackMinutes * 60_000) / intervalMs) * intervalMs,
-    );
-    const to = window.end;
+    // Re-read a look-back aligned to whole buckets, so every bucket is rebuilt whole (planMetricRead, as for
+    // Azure Monitor); a bucket that ends within the source's delay of now may still grow: provisional.
+    const read = planMetricRead(window, config.interval, this.options.timing, this.options.now());
+    const { start: from, end: to } = read.range;
     const roll = (resourceId: string, points: Parameters<typeof rollUpTimepoints>[1]) =>
-      rollUpTimepoints(resourceId, points, config.interval, from, to);
+      markProvisional(rollUpTimepoints(resourceId, points, config.interval, from, to), intervalMs, read.settledBefore);
 
     if (config.mode === 'push') {
       return Promise.all(
@@ -197,4 +201,11 @@ function intervalToMs(interval: string): number {
   const match = /^PT(\d+)([MH])$/.exec(interval);
   if (!match) throw new RangeError(`Unsupported Fabric interval ${interval}`);
   return Number(match[1]) * (match[2] === 'H' ? 3_600_000 : 60_000);
+}
+
+/** Buckets that end after `settledBefore` may still receive timepoints: marked as Azure Monitor's are. */
+function markProvisional(points: Datapoint[], intervalMs: number, settledBefore: Date): Datapoint[] {
+  return points.map((p) =>
+    Date.parse(p.timestamp) + intervalMs > settledBefore.getTime() ? { ...p, provisional: true } : p,
+  );
 }

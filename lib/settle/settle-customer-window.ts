@@ -11,6 +11,7 @@ import { diagnosisContextFor, type Stage } from '../diagnose/diagnosis-catalogue
 import { mergeResourceTargets } from '../discovery/merge-resource-targets';
 import { AppError } from '../errors/app-error';
 import type { Datapoint } from '../metrics/datapoint';
+import { isFabricCapacity } from '../fabric/fabric-metrics';
 import { resourceTypeOf } from '../resources/resource-type-of';
 import { findProvisionalResources, mergeSettledPoints } from './merge-settled-points';
 
@@ -35,7 +36,8 @@ export interface SettleResult {
  * The settle read: a window collected before its last buckets had settled is read once more after the
  * source's ingestion delay, metrics only. Which resources to re-read and in which region comes from the
  * window's kept snapshot (our own blob, no call into the tenant); the customer's configuration says which
- * metrics. No Resource Graph query, no ARM state read, no discovery: a settle read costs the metrics calls of
+ * metrics. A Fabric capacity's CU series is read again from its own source (the Capacity Metrics model or
+ * the pushed events). No Resource Graph query, no ARM state read, no discovery: a settle read costs the metrics calls of
  * the resources that still had provisional points (one batch call per subscription, region and type), plus a
  * token only when the cached one has expired. Points are upserted (idempotent) and merged into the kept
  * snapshot under the keep-best rule. A transient failure throws (the queue retries); a permanent one is
@@ -86,7 +88,11 @@ export async function settleCustomerWindow(message: CollectMessage, deps: Collec
     return failed(diagnose(error, 'keyVault'));
   }
 
-  const reads = new Map(needMetrics.map((m) => [m.target.resourceId, { datapoints: [] as Datapoint[] } as Read]));
+  // Fabric capacities' CU series come from the Capacity Metrics model or pushed events, not Azure Monitor.
+  const fabricIds = customer.fabric ? provisional.map((r) => r.resourceId).filter(isFabricCapacity) : [];
+  const reads = new Map<string, Read>(
+    [...needMetrics.map((m) => m.target.resourceId), ...fabricIds].map((id) => [id, { datapoints: [] }]),
+  );
   try {
     await readTargetMetrics(
       {
@@ -103,6 +109,15 @@ export async function settleCustomerWindow(message: CollectMessage, deps: Collec
     );
   } catch (error) {
     throw ourStorageFailed(error); // only our own table (metrics access) can throw here
+  }
+  if (fabricIds.length > 0) {
+    const signal = AbortSignal.timeout(deps.settings.httpTimeoutMs * 4);
+    for (const fabric of await deps.fabric.collect(customer, credential, fabricIds, window, signal)) {
+      const read = reads.get(fabric.resourceId);
+      if (!read) continue;
+      read.datapoints.push(...fabric.datapoints);
+      if (fabric.error !== undefined) read.diagnosis ??= diagnose(fabric.error, 'fabric', fabric.resourceId);
+    }
   }
   const datapoints = [...reads.values()].flatMap((r) => r.datapoints);
   let written: number;

@@ -47,6 +47,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads FABRIC_LOOKBACK_MINUTES as the Fabric metric source look-back, which must cover its 15-minute delay', () => {
+    expect(loadConfig({ ...minimal, FABRIC_LOOKBACK_MINUTES: '45' }).metricSources.fabricCapacity).toEqual({
+      lookBackMs: 45 * 60_000,
+      ingestionDelayMs: 15 * 60_000,
+    });
+    expect(() => loadConfig({ ...minimal, FABRIC_LOOKBACK_MINUTES: '10' })).toThrow(
+      /FABRIC_LOOKBACK_MINUTES must be 0 or a whole number from 15 to 1440/,
+    );
+  });
+
   it('accepts identity-based host storage', () => {
     const config = loadConfig({
       KEY_VAULT_URL: 'https://kv.vault.azure.net',

@@ -61,7 +61,10 @@ beforeAll(async () => {
   const timing = app.services.settings.metricSources.azureMonitor;
   withoutLookBack = {
     ...app.services,
-    settings: { ...app.services.settings, metricSources: { azureMonitor: { ...timing, lookBackMs: 0 } } },
+    settings: {
+      ...app.services.settings,
+      metricSources: { ...app.services.settings.metricSources, azureMonitor: { ...timing, lookBackMs: 0 } },
+    },
   };
 });
 afterAll(async () => app?.close());

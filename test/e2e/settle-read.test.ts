@@ -130,9 +130,10 @@ describe('settle read (ingestion delay on, every run on time)', () => {
       expect(queued).toHaveLength(1);
       const { message, sent, visibleAt } = queued[0]!;
       expect(message).toEqual({ ...run.message, trigger: 'settle' });
-      // Visible once Azure Monitor's 10-minute ingestion delay and the 2-minute margin have passed.
-      expect(visibleAt.toISOString()).toBe(new Date(Date.parse(run.message.windowEnd) + 12 * 60_000).toISOString());
-      expect(sent.visibilityTimeoutSeconds).toBe(12 * 60 - 5);
+      // Visible once the longest ingestion delay of any source (Fabric's 15 minutes) and the 2-minute margin
+      // have passed.
+      expect(visibleAt.toISOString()).toBe(new Date(Date.parse(run.message.windowEnd) + 17 * 60_000).toISOString());
+      expect(sent.visibilityTimeoutSeconds).toBe(17 * 60 - 5);
       // The queue really holds it back: counted, but nothing a worker could receive now.
       expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
       expect((await queue.peekMessages()).peekedMessageItems).toHaveLength(0);

@@ -3,6 +3,8 @@ import { TableClient } from '@azure/data-tables';
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectCustomer } from '../../lib/collect/collect-customer';
+import { FabricCollector } from '../../lib/fabric/collect-fabric-capacities';
+import { FabricModelStore } from '../../lib/fabric/fabric-model-store';
 import {
   createIngestKey,
   listIngestKeys,
@@ -132,6 +134,35 @@ describe('Fabric capacity events, push path', () => {
     // Every 5-minute bucket holds its 10 timepoints exactly once, duplicates notwithstanding.
     expect(series?.points.every((p) => p.count === 10)).toBe(true);
     expect(Math.max(...series!.points.map((p) => p.maximum ?? 0))).toBeGreaterThan(100);
+  });
+
+  it("reads the events like Azure Monitor metrics: buckets within Fabric's 15-minute delay are provisional", async () => {
+    const customer = await app.services.registry.get('woodgrove');
+    const capacity = customer.resources.find((r) => r.resourceId.endsWith(`/${WOODGROVE_CAPACITY}`))!.resourceId;
+    // The same collector the app builds, on a clock the test sets: on time (5 s after the window), then late.
+    const collectorAt = (now: Date) =>
+      new FabricCollector({
+        endpoints: app.services.config.fabric,
+        models: new FabricModelStore(TableClient.fromConnectionString(app.env.azurite.connectionString, 'fabric')),
+        events: app.services.capacityEvents,
+        timing: app.services.config.metricSources.fabricCapacity,
+        cacheHours: 24,
+        now: () => now,
+      });
+    const read = async (now: Date) => {
+      const [result] = await collectorAt(now).collect(customer, undefined as never, [capacity], { start, end });
+      return result!.datapoints.filter((p) => p.metric === 'CUPercent' && Date.parse(p.timestamp) >= +start);
+    };
+    const onTime = await read(new Date(end.getTime() + 5_000));
+    expect(onTime).toHaveLength(12);
+    // Buckets ending at :50, :55 and :00 end less than 15 minutes before the read: they may still grow.
+    expect(onTime.map((p) => p.provisional ?? false)).toEqual([...Array(9).fill(false), true, true, true]);
+    const settled = await read(new Date(end.getTime() + 17 * 60_000));
+    expect(settled.filter((p) => p.provisional)).toEqual([]);
+    expect(app.services.config.metricSources.fabricCapacity).toEqual({
+      lookBackMs: 30 * 60_000, // FABRIC_LOOKBACK_MINUTES, the setting's old name and default
+      ingestionDelayMs: 15 * 60_000,
+    });
   });
 
   it('refuses a batch with a malformed or out-of-range event, naming the event and the reason', async () => {
