@@ -217,7 +217,7 @@ export async function collectCustomer(
 
   // Stage 4: store what was read, even when some resources failed.
   let written: number;
-  const snapshot = buildSnapshot(customer, message, reads);
+  const snapshot = buildSnapshot(customer, message, reads, new Date(attempt.lastAttemptAt));
   let stored: { name: string; body: string };
   try {
     written = await deps.metricsTable.write(customer.id, datapoints);
@@ -335,8 +335,27 @@ function toOutcome(read: ResourceRead): ResourceOutcome {
   };
 }
 
-/** The raw snapshot: deterministic for a given message and source data (no wall-clock fields). */
-function buildSnapshot(customer: Customer, message: CollectMessage, reads: readonly ResourceRead[]): WindowSnapshot {
+/**
+ * How long after its window a state read still counts as the state at the window's close: one window's length.
+ * ARM and Resource Graph answer only the current state, so a later read (a backfill, a re-collection days
+ * after) is labelled, never presented as the state during the window.
+ */
+function isLateStateRead(message: CollectMessage, readAt: Date): boolean {
+  const end = Date.parse(message.windowEnd);
+  return readAt.getTime() - end > end - Date.parse(message.windowStart);
+}
+
+/**
+ * The raw snapshot: deterministic for a given message, source data and read time. Each resource's state says
+ * when it was read (`stateReadAt`), and `stateReadLate` when that was more than a window after the window.
+ */
+function buildSnapshot(
+  customer: Customer,
+  message: CollectMessage,
+  reads: readonly ResourceRead[],
+  readAt: Date,
+): WindowSnapshot {
+  const late = isLateStateRead(message, readAt);
   return {
     schema: 1,
     customerId: customer.id,
@@ -347,6 +366,7 @@ function buildSnapshot(customer: Customer, message: CollectMessage, reads: reado
       resourceId: r.target.resourceId,
       runId: message.runId,
       state: r.state ?? null,
+      ...(r.state ? { stateReadAt: readAt.toISOString(), ...(late ? { stateReadLate: true } : {}) } : {}),
       resource: r.rawResource ?? null,
       datapoints: r.datapoints,
       error: r.diagnosis ? { stage: r.diagnosis.stage, code: r.diagnosis.code, message: r.diagnosis.rawMessage } : null,

@@ -119,6 +119,24 @@ describe('gap healing: a customer broken for three windows, then fixed', () => {
     expect(backfillRuns.map((r) => [r.windowStart, r.status]).sort()).toEqual(broken.map((w) => [w, 'succeeded']));
     expect((await app.services.health.find('fabrikam'))?.state).toBe('healthy');
 
+    // A healed window's state was read hours after it (ARM answers only the present): its snapshot says so.
+    const stateOf = async (windowStart: string) => {
+      const range = { start: new Date(windowStart), end: new Date(Date.parse(windowStart) + HOUR) };
+      const snapshot = (await app.services.snapshots.read('fabrikam', range)) as {
+        resources: Array<{ stateReadAt?: string; stateReadLate?: boolean }>;
+      };
+      return snapshot.resources.map((r) => ({ late: r.stateReadLate ?? false, at: r.stateReadAt }));
+    };
+    for (const w of broken) {
+      const states = await stateOf(w);
+      expect(states.length).toBeGreaterThan(0);
+      for (const state of states) {
+        expect(state.late).toBe(true);
+        expect(Date.parse(state.at!) - Date.parse(w)).toBeGreaterThan(2 * HOUR);
+      }
+    }
+    for (const state of await stateOf(normal.windowStart)) expect(state.late).toBe(false);
+
     // Cost: each healed window is one more window's worth of reads (Resource Graph for state, the metrics
     // batch API for metrics); no extra token request.
     const normalReads = readsOf(normal.requests);
