@@ -132,7 +132,7 @@ export async function settleCustomerWindow(message: CollectMessage, deps: Collec
   }
   const result = {
     customerId: customer.id,
-    resources: needMetrics.length,
+    resources: reads.size,
     datapointsWritten: written,
     stillProvisional: datapoints.filter((p) => p.provisional).length,
   };

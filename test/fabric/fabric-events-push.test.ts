@@ -3,6 +3,8 @@ import { TableClient } from '@azure/data-tables';
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectCustomer } from '../../lib/collect/collect-customer';
+import type { CollectMessage } from '../../lib/collect/collect-message';
+import { settleCustomerWindow } from '../../lib/settle/settle-customer-window';
 import { FabricCollector } from '../../lib/fabric/collect-fabric-capacities';
 import { FabricModelStore } from '../../lib/fabric/fabric-model-store';
 import {
@@ -136,7 +138,7 @@ describe('Fabric capacity events, push path', () => {
     expect(Math.max(...series!.points.map((p) => p.maximum ?? 0))).toBeGreaterThan(100);
   });
 
-  it("reads the events like Azure Monitor metrics: buckets within Fabric's 15-minute delay are provisional", async () => {
+  it("reads the events like Azure Monitor metrics: buckets within Fabric's 15-minute delay are provisional until settled", async () => {
     const customer = await app.services.registry.get('woodgrove');
     const capacity = customer.resources.find((r) => r.resourceId.endsWith(`/${WOODGROVE_CAPACITY}`))!.resourceId;
     // The same collector the app builds, on a clock the test sets: on time (5 s after the window), then late.
@@ -163,6 +165,36 @@ describe('Fabric capacity events, push path', () => {
       lookBackMs: 30 * 60_000, // FABRIC_LOOKBACK_MINUTES, the setting's old name and default
       ingestionDelayMs: 15 * 60_000,
     });
+
+    // The hour before, never collected: its run on time stores the last three buckets provisional; the settle
+    // read 17 minutes later finishes them.
+    const [hourStart, hourEnd] = [new Date(start.getTime() - 3_600_000), start];
+    expect((await push(key, buildSummaryEvents(woodgrove, hourStart, hourEnd))).status).toBe(200);
+    const at = (now: Date) => ({ ...app.services, fabric: collectorAt(now), now: () => now });
+    const run: CollectMessage = {
+      version: 1,
+      runId: '20261122T0700Z-0000000b',
+      customerId: 'woodgrove',
+      windowStart: hourStart.toISOString(),
+      windowEnd: hourEnd.toISOString(),
+      trigger: 'schedule',
+    };
+    const collected = await collectCustomer(run, at(new Date(hourEnd.getTime() + 5_000)), log);
+    expect(collected.provisionalDatapoints).toBeGreaterThan(0);
+    const settle = await settleCustomerWindow(
+      { ...run, trigger: 'settle' },
+      at(new Date(hourEnd.getTime() + 17 * 60_000)),
+    );
+    expect(settle).toMatchObject({ outcome: 'settled', resources: 1, stillProvisional: 0 });
+    const stored = await app.services.metricsTable.query({
+      customerId: 'woodgrove',
+      resourceId: capacity,
+      metric: 'CUPercent',
+      from: hourStart,
+      to: hourEnd,
+    });
+    expect(stored).toHaveLength(12);
+    expect(stored.filter((p) => p.provisional)).toEqual([]);
   });
 
   it('refuses a batch with a malformed or out-of-range event, naming the event and the reason', async () => {
