@@ -1,10 +1,11 @@
 import { loadServices } from '../lib/app/services';
 import { registerRoute } from '../lib/http/register-route';
 
-/** `GET /api/dashboard`: one server-rendered page with every customer's health, resources and runs. */
+/** `GET /api/dashboard?state&q&page`: the fleet list, customers needing action first, filtered and paged. */
 registerRoute('dashboard', {
   methods: ['GET'],
   route: 'dashboard',
   access: 'reader',
-  handler: async () => (await import('../lib/http/dashboard-handler.js')).getDashboard(await loadServices()),
+  handler: async (request) =>
+    (await import('../lib/http/dashboard-handler.js')).getDashboard(await loadServices(), request),
 });

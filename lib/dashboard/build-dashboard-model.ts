@@ -1,69 +1,63 @@
-import { mapWithConcurrency } from '../batching/map-with-concurrency';
+import { scheduleIntervalMs } from '../collect/closed-window';
 import type { Customer } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
-import { isFabricCapacity } from '../fabric/fabric-metrics';
-import { THROTTLING_PERCENT } from '../fabric/assess-capacity-conditions';
-import { rollUpPoints } from '../query/roll-up-points';
-import { resourceTypeOf } from '../resources/resource-type-of';
-import type { CustomerStatus, CustomerStatusStore } from '../store/customer-status-store';
-import type { MetricsTable } from '../store/metrics-table';
-import type { RunRecord, RunStore } from '../store/run-store';
-import { scheduleIntervalMs } from '../collect/closed-window';
 import type { CustomerHealthStore } from '../health/customer-health-store';
 import { computeHealthRows, type CustomerHealthRow } from '../health/list-customer-health';
+import { resourceTypeOf } from '../resources/resource-type-of';
+import type { CustomerStatus, CustomerStatusStore } from '../store/customer-status-store';
 
-const DAY_MS = 86_400_000;
-const RECENT_RUNS = 5;
-const READ_CONCURRENCY = 8;
+/**
+ * The order of the list: whoever needs someone to act first, then broken, then degraded, ... healthy, disabled.
+ * Within a state, a failed last run first (health forgives it, ops should not miss it), then by id.
+ */
+export const HEALTH_ORDER = [
+  'actionRequired',
+  'failing',
+  'degraded',
+  'stale',
+  'unknown',
+  'healthy',
+  'disabled',
+] as const;
+export type DashboardHealth = (typeof HEALTH_ORDER)[number];
+/** Customers per list page unless the query asks for another size. */
+export const DASHBOARD_PAGE_SIZE = 50;
+export const MAX_DASHBOARD_PAGE_SIZE = 200;
 
-/** The health record as the health store keeps it (read loosely: only what the page shows). */
-/** Where the dashboard reads from; `Services` satisfies it. */
-export interface DashboardSources {
-  readonly registry: Pick<CustomerRegistry, 'list'>;
-  readonly statuses: Pick<CustomerStatusStore, 'list'>;
-  readonly runs: Pick<RunStore, 'recent'>;
-  readonly metricsTable: Pick<MetricsTable, 'query'>;
+/** The clock and the schedule health is computed against (stale = no success for two intervals). */
+export interface HealthClock {
   readonly now: () => Date;
-  /** Adds discovered resources to a customer's configured ones, when the deployment discovers any. */
-  readonly discovery?: { withKnownResources(customer: Customer): Promise<Customer> };
-  /** Per-customer health (state machine and secret expiry). */
-  readonly health: Pick<CustomerHealthStore, 'list'>;
   readonly config: { readonly collectSchedule: string };
 }
 
-export interface DashboardSeries {
-  readonly metric: string;
-  readonly unit?: string;
-  /** Averages (or totals) over the last 24 h at the stored grain. */
-  readonly day: number[];
-  /** Hourly averages over the last 7 days. */
-  readonly week: number[];
-  readonly latest?: number;
-  /** A line to draw across the chart, e.g. 100 for a Fabric capacity's CU % (its limit). */
-  readonly referenceLine?: number;
-  /** Indexes into `day` where the capacity throttled (interactive delay or a rejection at or past 100 %). */
-  readonly marks?: number[];
+/** Where the list reads from: three table queries, none per customer; `Services` satisfies it. */
+export interface DashboardSources extends HealthClock {
+  readonly registry: Pick<CustomerRegistry, 'list'>;
+  readonly statuses: Pick<CustomerStatusStore, 'list'>;
+  readonly health: Pick<CustomerHealthStore, 'list'>;
 }
 
-export interface DashboardResource {
+/** What a list page shows of one resource: its last-run outcome, from the status row (no history). */
+export interface DashboardResourceState {
   readonly resourceId: string;
   readonly name: string;
   readonly type: string;
   readonly state?: string;
   readonly sku?: string;
+  /** Absent for a configured resource the last run did not read. */
   readonly ok?: boolean;
   readonly errorCode?: string;
-  readonly series: DashboardSeries[];
 }
 
+/** One customer's facts, as the list and the detail page show them. */
 export interface DashboardCustomer {
   readonly id: string;
   readonly displayName: string;
   readonly enabled: boolean;
   readonly authMode: string;
-  /** healthy | actionRequired | degraded | failing | stale | unknown | disabled. */
-  readonly health: string;
+  readonly health: DashboardHealth;
   readonly healthReason: string;
+  readonly mustAct?: 'customer' | 'provider';
   readonly lastSuccessAt?: string;
   readonly lastAttemptAt?: string;
   readonly errorCode?: string;
@@ -72,24 +66,45 @@ export interface DashboardCustomer {
   readonly secretExpiresOn?: string;
   readonly daysToExpiry?: number;
   readonly secretExpiry?: string;
-  readonly resources: DashboardResource[];
-  readonly recentRuns: RunRecord[];
+  /** Resources of the last run (configured and discovered), with their state and outcome. */
+  readonly resources: readonly DashboardResourceState[];
+}
+
+export interface DashboardQuery {
+  /** Only customers in this health state. */
+  readonly state?: DashboardHealth;
+  /** Case-insensitive text in the customer id or display name. */
+  readonly q?: string;
+  /** 1-based. */
+  readonly page: number;
+  readonly pageSize: number;
 }
 
 export interface DashboardModel {
   readonly generatedAt: string;
+  readonly query: DashboardQuery;
+  /** Customers per health state, over the whole fleet (not only the filtered ones). */
+  readonly counts: Readonly<Partial<Record<DashboardHealth, number>>>;
+  readonly total: number;
+  /** Customers that match the filter (all pages). */
+  readonly matching: number;
+  readonly pageCount: number;
+  /** The customers of this page, in HEALTH_ORDER. */
   readonly customers: DashboardCustomer[];
 }
 
-/** Everything the dashboard shows, read once per request: registry, status, health, runs, 24 h and 7 d series. */
-export async function buildDashboardModel(sources: DashboardSources): Promise<DashboardModel> {
+/**
+ * One list page: the registry, the run statuses and the stored health are read once each (one query page per
+ * 1,000 customers), health is computed as `GET /api/health` computes it, then sorted, filtered and paged in
+ * memory. No history, no summaries, nothing per customer: a page of 50 costs what a page of 5 costs.
+ */
+export async function buildDashboardModel(
+  sources: DashboardSources,
+  query: DashboardQuery = { page: 1, pageSize: DASHBOARD_PAGE_SIZE },
+): Promise<DashboardModel> {
   const now = sources.now();
   const [customers, statuses, stored] = await Promise.all([
-    sources.registry
-      .list()
-      .then((list) =>
-        sources.discovery ? Promise.all(list.map((c) => sources.discovery!.withKnownResources(c))) : list,
-      ),
+    sources.registry.list(),
     sources.statuses.list(),
     sources.health.list(),
   ]);
@@ -103,76 +118,36 @@ export async function buildDashboardModel(sources: DashboardSources): Promise<Da
     scheduleIntervalMs(sources.config.collectSchedule, now),
   );
   const healthById = new Map(health.map((h) => [h.customerId, h]));
-  const tiles = await mapWithConcurrency(customers, READ_CONCURRENCY, (customer) =>
-    buildCustomer(customer, statusById.get(customer.id), healthById.get(customer.id), sources, now),
+  const all = customers
+    .map((c) => toDashboardCustomer(c, statusById.get(c.id), healthById.get(c.id)))
+    .sort(needsActionFirst);
+  const counts: Partial<Record<DashboardHealth, number>> = {};
+  for (const c of all) counts[c.health] = (counts[c.health] ?? 0) + 1;
+  const text = query.q?.trim().toLowerCase();
+  const matching = all.filter(
+    (c) =>
+      (!query.state || c.health === query.state) &&
+      (!text || c.id.includes(text) || c.displayName.toLowerCase().includes(text)),
   );
+  const pageCount = Math.max(1, Math.ceil(matching.length / query.pageSize));
+  const start = (query.page - 1) * query.pageSize;
   return {
     generatedAt: now.toISOString(),
-    customers: tiles.map((t) => {
-      if (t.status === 'rejected') throw t.reason;
-      return t.value;
-    }),
+    query,
+    counts,
+    total: all.length,
+    matching: matching.length,
+    pageCount,
+    customers: matching.slice(start, start + query.pageSize),
   };
 }
 
-async function buildCustomer(
+/** A customer's facts from its registration, last-run status and health row (shared with the detail page). */
+export function toDashboardCustomer(
   customer: Customer,
   status: CustomerStatus | undefined,
   health: CustomerHealthRow | undefined,
-  sources: DashboardSources,
-  now: Date,
-): Promise<DashboardCustomer> {
-  const outcomes = new Map((status?.resources ?? []).map((r) => [r.resourceId.toLowerCase(), r]));
-  const weekAgo = new Date(now.getTime() - 7 * DAY_MS);
-  const dayAgo = now.getTime() - DAY_MS;
-  const resources = await Promise.all(
-    customer.resources.map(async (target): Promise<DashboardResource> => {
-      const outcome = outcomes.get(target.resourceId.toLowerCase());
-      const fabric = customer.fabric !== undefined && isFabricCapacity(target.resourceId);
-      const throttled = fabric
-        ? await throttledTimestamps(sources, customer.id, target.resourceId, weekAgo, now)
-        : undefined;
-      const series = await Promise.all(
-        // A Fabric capacity shows its CU % (the maximum of each interval: throttling hides in the max).
-        [...(fabric ? ['CUPercent'] : []), ...target.metrics].map(async (metric): Promise<DashboardSeries> => {
-          const points = await sources.metricsTable.query({
-            customerId: customer.id,
-            resourceId: target.resourceId,
-            metric,
-            from: weekAgo,
-            to: now,
-          });
-          const cu = fabric && metric === 'CUPercent';
-          const value = (p: { average?: number; total?: number; maximum?: number }) =>
-            cu ? (p.maximum ?? p.average) : (p.average ?? p.total ?? p.maximum);
-          const dayPoints = points.filter((p) => Date.parse(p.timestamp) >= dayAgo && isNumber(value(p)));
-          const day = dayPoints.map(value).filter(isNumber);
-          const marks = cu ? dayPoints.flatMap((p, i) => (throttled?.has(p.timestamp) ? [i] : [])) : [];
-          const week = rollUpPoints(points, 'PT1H').map(value).filter(isNumber);
-          const unit = points[0]?.unit;
-          const latest = day.at(-1) ?? week.at(-1);
-          return {
-            metric,
-            ...(unit ? { unit } : {}),
-            day,
-            week,
-            ...(latest !== undefined ? { latest } : {}),
-            ...(cu ? { referenceLine: 100, marks } : {}),
-          };
-        }),
-      );
-      return {
-        resourceId: target.resourceId,
-        name: target.resourceId.split('/').at(-1) ?? target.resourceId,
-        type: resourceTypeOf(target.resourceId),
-        ...(outcome?.state ? { state: outcome.state } : {}),
-        ...(outcome?.sku ? { sku: outcome.sku } : {}),
-        ...(outcome ? { ok: outcome.ok } : {}),
-        ...(outcome?.code ? { errorCode: outcome.code } : {}),
-        series,
-      };
-    }),
-  );
+): DashboardCustomer {
   return {
     id: customer.id,
     displayName: customer.displayName,
@@ -180,6 +155,7 @@ async function buildCustomer(
     authMode: customer.authMode,
     health: customer.enabled ? (health?.state ?? 'unknown') : 'disabled',
     healthReason: health?.reason ?? 'no run yet',
+    ...(health?.mustAct ? { mustAct: health.mustAct } : {}),
     ...(status?.lastSuccessAt ? { lastSuccessAt: status.lastSuccessAt } : {}),
     ...(status?.lastAttemptAt ? { lastAttemptAt: status.lastAttemptAt } : {}),
     ...(status?.errorCode ? { errorCode: status.errorCode } : {}),
@@ -188,28 +164,40 @@ async function buildCustomer(
     ...(health?.secretExpiresOn ? { secretExpiresOn: health.secretExpiresOn } : {}),
     ...(health?.daysToExpiry !== undefined ? { daysToExpiry: health.daysToExpiry } : {}),
     ...(health?.secretExpiry ? { secretExpiry: health.secretExpiry } : {}),
-    resources,
-    recentRuns: await sources.runs.recent(customer.id, RECENT_RUNS),
+    resources: resourcesOf(customer, status),
   };
 }
 
-function isNumber(v: number | undefined): v is number {
-  return v !== undefined && Number.isFinite(v);
+/**
+ * The last run's resources (configured and discovered, with state and outcome), then configured ones the
+ * last run did not read (none yet, or added since): from rows already read, nothing per customer.
+ */
+function resourcesOf(customer: Customer, status: CustomerStatus | undefined): DashboardResourceState[] {
+  const read = (status?.resources ?? [])
+    // A status that outgrew one entity lists a counted line instead of each success: not a resource.
+    .filter((r) => r.resourceId.startsWith('/'))
+    .map((r) => ({
+      ...describeResource(r.resourceId),
+      ...(r.state ? { state: r.state } : {}),
+      ...(r.sku ? { sku: r.sku } : {}),
+      ok: r.ok,
+      ...(r.code ? { errorCode: r.code } : {}),
+    }));
+  const seen = new Set(read.map((r) => r.resourceId.toLowerCase()));
+  const notRead = customer.resources
+    .filter((r) => !seen.has(r.resourceId.toLowerCase()))
+    .map((r) => describeResource(r.resourceId));
+  return [...read, ...notRead];
 }
 
-/** Timestamps of a Fabric capacity's intervals where it throttled (delay or a rejection at or past 100 %). */
-async function throttledTimestamps(
-  sources: DashboardSources,
-  customerId: string,
-  resourceId: string,
-  from: Date,
-  to: Date,
-): Promise<Set<string>> {
-  const stages = ['InteractiveDelayPercent', 'InteractiveRejectionPercent', 'BackgroundRejectionPercent'];
-  const series = await Promise.all(
-    stages.map((metric) => sources.metricsTable.query({ customerId, resourceId, metric, from, to })),
-  );
-  return new Set(
-    series.flat().flatMap((p) => ((p.maximum ?? p.average ?? 0) >= THROTTLING_PERCENT ? [p.timestamp] : [])),
+function describeResource(resourceId: string): Pick<DashboardResourceState, 'resourceId' | 'name' | 'type'> {
+  return { resourceId, name: resourceId.split('/').at(-1) ?? resourceId, type: resourceTypeOf(resourceId) };
+}
+
+function needsActionFirst(a: DashboardCustomer, b: DashboardCustomer): number {
+  return (
+    HEALTH_ORDER.indexOf(a.health) - HEALTH_ORDER.indexOf(b.health) ||
+    Number(Boolean(b.errorCode)) - Number(Boolean(a.errorCode)) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)('the dashboard in headless Chromium', () => {
-  it('shows the three demo customers with their states and charts with datapoints', async () => {
+  it('lists the demo customers with their states, customers needing action first', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const response = await page.goto(`${api.host.httpUrl}/api/dashboard`);
     expect(response?.status()).toBe(200);
@@ -47,14 +47,11 @@ describe.skipIf(!available)('the dashboard in headless Chromium', () => {
       health: await page.getAttribute(`[data-customer="${id}"]`, 'data-health'),
       lastRun: await page.getAttribute(`[data-customer="${id}"]`, 'data-last-run'),
     });
-    // One failed run is not yet "degraded" (that takes 3 in a row); the last run's failure shows at once.
     expect(await tile('contoso')).toEqual({ health: 'healthy', lastRun: 'ok' });
-    expect(await tile('fabrikam')).toEqual({
-      health: expect.stringMatching(/^(healthy|degraded|failing)$/),
-      lastRun: 'failed',
-    });
+    // An expired secret is permanent: the customer must act, at once.
+    expect(await tile('fabrikam')).toEqual({ health: 'actionRequired', lastRun: 'failed' });
     expect(await tile('northwind')).toEqual({
-      health: expect.stringMatching(/^(healthy|degraded|failing)$/),
+      health: expect.stringMatching(/^(actionRequired|degraded|failing)$/),
       lastRun: 'failed',
     });
     await expect(page.locator('[data-customer="fabrikam"] .problem').innerText()).resolves.toContain('AADSTS7000222');
@@ -64,27 +61,58 @@ describe.skipIf(!available)('the dashboard in headless Chromium', () => {
     await expect(
       page.locator('[data-customer="contoso"] [data-resource="fabriccontoso"] .state').innerText(),
     ).resolves.toBe('Active · F64');
+    const order = await page
+      .locator('[data-customer]')
+      .evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-health')));
+    const rank = ['actionRequired', 'failing', 'degraded', 'stale', 'unknown', 'healthy', 'disabled'];
+    expect(order.map((h) => rank.indexOf(h ?? ''))).toEqual(
+      [...order.map((h) => rank.indexOf(h ?? ''))].sort((a, b) => a - b),
+    );
+    // The list draws no chart: it reads no history.
+    await expect(page.locator('svg.spark').count()).resolves.toBe(0);
 
-    const points = await page
-      .locator('[data-customer="contoso"] svg.spark')
-      .evaluateAll((svgs) => svgs.map((svg) => Number(svg.getAttribute('data-points'))));
-    expect(Math.max(...points)).toBe(12);
-    const vertices = await page
-      .locator('[data-customer="contoso"] [data-resource="vm-contoso-gw"] svg.spark polyline')
-      .first()
-      .getAttribute('points');
-    expect(vertices?.split(' ')).toHaveLength(12);
+    await page.fill('input[name="q"]', 'north');
+    await page.click('button[type="submit"]');
+    await page.waitForURL(/[?&]q=north/);
+    await expect(page.locator('[data-customer]').count()).resolves.toBe(1);
+    await expect(page.getAttribute('[data-customer]', 'data-customer')).resolves.toBe('northwind');
 
     mkdirSync(OUTPUT, { recursive: true });
+    await page.goto(`${api.host.httpUrl}/api/dashboard`);
     await page.screenshot({ path: join(OUTPUT, 'dashboard-1280.png'), fullPage: true });
+    await page.close();
+  });
+
+  it("opens a customer's page with a chart per series drawn from the summaries", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${api.host.httpUrl}/api/dashboard`);
+    await page.click('[data-customer="contoso"] h2 a');
+    await page.waitForURL(`${api.host.httpUrl}/api/dashboard/customers/contoso`);
+    const charts = await page
+      .locator('[data-resource="vm-contoso-gw"] svg.spark')
+      .evaluateAll((svgs) =>
+        svgs.map((svg) => [
+          Number(svg.getAttribute('data-points')),
+          svg.querySelector('polyline')?.getAttribute('points')?.split(' ').length ?? 0,
+        ]),
+      );
+    // 24 h and 7 d: one vertex per hour with data (the collected hour and the hour its look-back reached).
+    expect(charts).toHaveLength(2);
+    for (const [points, vertices] of charts) {
+      expect(points).toBeGreaterThan(0);
+      expect(vertices).toBe(points);
+    }
+    await page.screenshot({ path: join(OUTPUT, 'dashboard-customer-1280.png'), fullPage: true });
     await page.close();
   });
 
   it('fits a phone-width screen without horizontal scrolling', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${api.host.httpUrl}/api/dashboard`);
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    expect(overflow).toBeLessThanOrEqual(0);
+    for (const path of ['/api/dashboard', '/api/dashboard/customers/contoso']) {
+      await page.goto(`${api.host.httpUrl}${path}`);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow).toBeLessThanOrEqual(0);
+    }
     await page.screenshot({ path: join(OUTPUT, 'dashboard-phone.png'), fullPage: true });
     await page.close();
   });

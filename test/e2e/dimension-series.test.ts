@@ -6,6 +6,9 @@ import { collectCustomer } from '../../lib/collect/collect-customer';
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import { CustomerRegistry } from '../../lib/customers/customer-registry';
 import { getCustomerMetrics } from '../../lib/http/metrics-handlers';
+import { buildCustomerDetail } from '../../lib/dashboard/build-customer-detail';
+import { getCustomerDashboard } from '../../lib/http/dashboard-handler';
+import { getTopMetrics } from '../../lib/http/top-metrics-handler';
 import { DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
 import { recordingLogger, startTestApp, type TestApp } from '../support/start-test-app';
 
@@ -105,6 +108,48 @@ describe('a metric split by a dimension (GetMetric.json: BlobCount by tier)', ()
     expect(lines[0]!.split(',')).toContain('dimensions');
     expect(lines.some((l) => l.includes('Tier=Hot') && l.includes(',7,'))).toBe(true);
     expect(lines.some((l) => l.includes('Tier=Standard') && l.includes(',2,'))).toBe(true);
+  });
+
+  it("draws BlobCount Hot and Standard as separate, labelled series on the customer's dashboard page", async () => {
+    const detail = await buildCustomerDetail(app.services, 'contosoblob');
+    const series = detail.resources.find((r) => r.name === 'default')?.series ?? [];
+    const blobCount = series.filter((s) => s.metric === 'BlobCount');
+    expect(blobCount.map((s) => s.label)).toEqual([
+      'BlobCount · Tier=Archive',
+      'BlobCount · Tier=Cool',
+      'BlobCount · Tier=Hot',
+      'BlobCount · Tier=Standard',
+      'BlobCount · Tier=Untiered',
+    ]);
+    const hot = blobCount.find((s) => s.dimensions?.Tier === 'Hot');
+    expect(hot).toMatchObject({ latest: 7, latestAt: '2026-11-23T10:00:00Z', interval: 'PT1H' });
+    expect(blobCount.find((s) => s.dimensions?.Tier === 'Standard')?.latest).toBe(2);
+    const page = await getCustomerDashboard(
+      app.services,
+      new HttpRequest({
+        method: 'GET',
+        url: 'http://localhost/api/dashboard/customers/contosoblob',
+        params: { id: 'contosoblob' },
+      }),
+    );
+    expect(page.status).toBe(200);
+    expect(String(page.body)).toContain('<tr data-series="BlobCount · Tier=Hot" data-dimensions="Tier=Hot">');
+    expect(String(page.body)).toContain('<tr data-series="BlobCount · Tier=Standard" data-dimensions="Tier=Standard">');
+  });
+
+  it('ranks each tier on its own in GET /api/metrics/top, labelled with its dimension values', async () => {
+    const response = await getTopMetrics(
+      app.services,
+      new HttpRequest({ method: 'GET', url: 'http://localhost/api/metrics/top?metric=BlobCount&window=24h&limit=100' }),
+    );
+    const rows = (response.jsonBody as Json).resources.filter((r: Json) => r.customerId === 'contosoblob');
+    expect(rows.map((r: Json) => [r.label, r.value])).toEqual(
+      expect.arrayContaining([
+        ['default · Tier=Hot', 7],
+        ['default · Tier=Standard', 2],
+      ]),
+    );
+    expect(rows).toHaveLength(5);
   });
 
   it('keeps the good snapshot when a later attempt of the same window fails', async () => {

@@ -7,8 +7,8 @@ import { detectModelShape } from '../../lib/fabric/capacity-metrics-model';
 import { PowerBiClient } from '../../lib/fabric/power-bi-client';
 import { getCustomerMetrics } from '../../lib/http/metrics-handlers';
 import { runConnectionTest } from '../../lib/diagnose/run-connection-test';
-import { buildDashboardModel } from '../../lib/dashboard/build-dashboard-model';
-import { renderDashboard } from '../../lib/dashboard/render-dashboard';
+import { buildCustomerDetail } from '../../lib/dashboard/build-customer-detail';
+import { renderCustomerDetail } from '../../lib/dashboard/render-customer-detail';
 import { buildDemoScenario, DEMO_IDS } from '../../lib/local/demo/build-demo-scenario';
 import { FABRIC_DEMO_IDS } from '../../lib/local/demo/add-fabric-demo';
 import type { SandboxModelVersion } from '../../lib/local/sandbox/power-bi/capacity-metrics-model-versions';
@@ -224,16 +224,17 @@ describe('the connection test with Fabric capacities', () => {
 });
 
 describe('the dashboard with a Fabric capacity', () => {
-  it('draws the CU % chart with the 100 % line and marks the throttled intervals', async () => {
+  it("draws the CU % chart with the 100 % line and marks the throttled hours on the customer's page", async () => {
     await collectCustomer(message('contoso'), app.services, recordingLogger());
-    const model = await buildDashboardModel(app.services);
-    const capacity = model.customers.find((c) => c.id === 'contoso')?.resources.find((r) => r.name === 'fabriccontoso');
+    const detail = await buildCustomerDetail(app.services, 'contoso');
+    const capacity = detail.resources.find((r) => r.name === 'fabriccontoso');
     const cu = capacity?.series.find((s) => s.metric === 'CUPercent');
     expect(cu?.referenceLine).toBe(100);
-    expect(cu?.day.length).toBeGreaterThan(0);
+    expect(cu?.day.filter((v) => v !== null).length).toBeGreaterThan(0);
     expect(cu?.marks?.length).toBeGreaterThan(0);
+    // An hour is drawn at its peak: a throttled hour's CU % is past the limit's reach.
     for (const i of cu?.marks ?? []) expect(cu?.day[i]).toBeGreaterThan(60);
-    const html = renderDashboard(model);
+    const html = renderCustomerDetail(detail);
     expect(html).toContain('data-reference="100"');
     expect(html).toContain('class="mark"');
   });

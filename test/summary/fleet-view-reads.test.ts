@@ -2,6 +2,7 @@ import { HttpRequest } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../lib/app/create-services';
 import { CustomerRegistry } from '../../lib/customers/customer-registry';
+import { getCustomerDashboard, getDashboard } from '../../lib/http/dashboard-handler';
 import { getHealth } from '../../lib/http/health-handler';
 import { getTopMetrics } from '../../lib/http/top-metrics-handler';
 import type { Datapoint } from '../../lib/metrics/datapoint';
@@ -65,6 +66,10 @@ async function count(view: () => Promise<unknown>): Promise<number> {
   return requests.total();
 }
 
+const request = (path: string, params: Record<string, string> = {}) =>
+  new HttpRequest({ method: 'GET', url: `http://localhost/api/${path}`, params });
+const list = (query: string) => getDashboard(counted, request(`dashboard?${query}`));
+const customerPage = (id: string) => getCustomerDashboard(counted, request(`dashboard/customers/${id}`, { id }));
 const top = (query: string) =>
   getTopMetrics(counted, new HttpRequest({ method: 'GET', url: `http://localhost/api/metrics/top?${query}` }));
 
@@ -90,22 +95,54 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 describe('the fleet views read a bounded number of storage requests, whatever the history', () => {
-  it('GET /api/health and GET /api/metrics/top cost the same with 1 day and with 7 days of history', async () => {
+  it('health, top, the dashboard list and a customer page cost the same with 1 day and with 7 days of history', async () => {
+    const measure = async () => ({
+      health: await count(() => getHealth(counted)),
+      top: await count(() => top('metric=Percentage%20CPU&window=7d')),
+      topSplit: await count(() => top('metric=BlobCount&window=24h&by=avg')),
+      // 19 customers (12 here, 7 demo ones): a page of 5 is one of 4 pages; page 3 filtered by text too.
+      listPage1: await count(() => list('pageSize=5')),
+      listPage3: await count(() => list('pageSize=5&page=3')),
+      listAll: await count(() => list('pageSize=50')),
+      listSearch: await count(() => list('q=fleet&pageSize=5&page=2')),
+      customerPage: await count(() => customerPage('fleet-01')),
+    });
     await seedHistory(0, 24);
-    const health1d = await count(() => getHealth(counted));
-    const top1d = await count(() => top('metric=Percentage%20CPU&window=7d'));
-    const split1d = await count(() => top('metric=BlobCount&window=24h&by=avg'));
-
+    const oneDay = await measure();
     await seedHistory(24, 6 * 24);
-    const health7d = await count(() => getHealth(counted));
-    const top7d = await count(() => top('metric=Percentage%20CPU&window=7d'));
-    const split7d = await count(() => top('metric=BlobCount&window=24h&by=avg'));
+    const sevenDays = await measure();
 
-    // Health: the registry, the run status and the stored health, one query page each.
-    expect([health1d, health7d]).toEqual([3, 3]);
-    // Top: the registry, then one row range of the summaries table (12 customers fit one page).
-    expect([top1d, top7d, split1d, split7d]).toEqual([2, 2, 2, 2]);
+    expect(sevenDays).toEqual(oneDay);
+    expect(oneDay).toEqual({
+      // The registry, the run status and the stored health: one query page each.
+      health: 3,
+      // The registry, then one row range of the summaries' ~top partition (12 series fit one page).
+      top: 2,
+      topSplit: 2,
+      // The same three queries as health, whatever the page, its size or the filter: nothing per customer.
+      listPage1: 3,
+      listPage3: 3,
+      listAll: 3,
+      listSearch: 3,
+      // Registration, status, stored health, recent runs, the customer's summary partition.
+      customerPage: 5,
+    });
     expect(requests.byTable.get('metrics')).toBeUndefined();
+  });
+
+  it('pages the list: 5 customers per page, needing action first, with links to each customer page', async () => {
+    const response = await list('q=fleet&pageSize=5&page=3');
+    const html = String(response.body);
+    expect(html.match(/<section class="tile/g)).toHaveLength(2);
+    expect(html).toContain('Page 3 of 3');
+    expect(html).toContain('href="/api/dashboard/customers/fleet-11"');
+    const detail = String((await customerPage('fleet-03')).body);
+    // Two resources: the VM's CPU and the blob service's two tiers, each tier a series of its own.
+    expect(detail.match(/<tr data-series=/g)).toHaveLength(3);
+    expect(detail).toContain('data-series="BlobCount · Tier=Cool"');
+    expect(detail).toMatch(
+      /default BlobCount · Tier=Hot, last 7 days \(hourly\): min 102 Count, max 102 Count, last 102 Count \(167 points\)/,
+    );
   });
 
   it('ranks split series separately, labelled with their dimension values', async () => {
