@@ -51,6 +51,8 @@ var runsColumns = [
   { name: 'ErrorMessage', type: 'string' }
   { name: 'Calls', type: 'int' }
   { name: 'MetricsCalls', type: 'int' }
+  { name: 'ThrottledCalls', type: 'int' }
+  { name: 'MetricsCost', type: 'long' }
   { name: 'HealthState', type: 'string' }
   { name: 'MustAct', type: 'string' }
   { name: 'SecretExpiry', type: 'string' }

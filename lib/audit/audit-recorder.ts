@@ -17,6 +17,8 @@ export interface AuditEntry {
   readonly requestId?: string;
   readonly correlationId?: string;
   readonly durationMs: number;
+  /** Azure Monitor's `cost` of a Metrics_List answer (what the call was billed for), when it reported one. */
+  readonly cost?: number;
 }
 
 /** Collects the audit entries of one customer's run in memory, to be written in one batch. */

@@ -68,5 +68,6 @@ function fromEntity(e: AuditEntity): AuditEntry {
     ...(e.requestId ? { requestId: e.requestId } : {}),
     ...(e.correlationId ? { correlationId: e.correlationId } : {}),
     durationMs: Number(e.durationMs),
+    ...(e.cost !== undefined && e.cost !== null ? { cost: Number(e.cost) } : {}),
   };
 }

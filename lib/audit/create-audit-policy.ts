@@ -1,4 +1,4 @@
-import type { PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
+import type { PipelinePolicy, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { currentAuditRecorder } from './audit-recorder';
 
 const AUDIT_POLICY_NAME = 'customerTenantAuditPolicy';
@@ -19,6 +19,7 @@ function createAuditPolicy(): PipelinePolicy {
       const base = { at: new Date(started).toISOString(), method: request.method, ...describeCall(request) };
       try {
         const response = await next(request);
+        const cost = base.operation === 'metrics.list' ? reportedCost(response) : undefined;
         const requestId = response.headers.get('x-ms-request-id');
         const correlationId =
           response.headers.get('x-ms-correlation-request-id') ?? response.headers.get('client-request-id');
@@ -28,6 +29,7 @@ function createAuditPolicy(): PipelinePolicy {
           ...(requestId ? { requestId } : {}),
           ...(correlationId ? { correlationId } : {}),
           durationMs: Date.now() - started,
+          ...(cost !== undefined ? { cost } : {}),
         });
         return response;
       } catch (error) {
@@ -42,6 +44,20 @@ function createAuditPolicy(): PipelinePolicy {
       }
     },
   };
+}
+
+/**
+ * The top-level `cost` of a successful Metrics_List answer (GetMetric.json in the REST specs: `"cost": 598`).
+ * The body is text here (the SDK deserializes later); a body that is not JSON simply reports no cost.
+ */
+function reportedCost(response: PipelineResponse): number | undefined {
+  if (response.status !== 200 || !response.bodyAsText) return undefined;
+  try {
+    const cost = (JSON.parse(response.bodyAsText) as { cost?: unknown }).cost;
+    return typeof cost === 'number' && Number.isFinite(cost) ? cost : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `{ policy, position }` for a client's `additionalPolicies`. */

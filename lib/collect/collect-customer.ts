@@ -3,7 +3,7 @@ import type { CustomerCredentials } from '../auth/customer-credentials';
 import type { CustomerSecret, CustomerSecretReader } from '../auth/customer-secret-reader';
 import { acquireCustomerToken } from '../auth/acquire-customer-token';
 import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
-import type { Customer } from '../customers/customer';
+import type { Customer, ResourceTarget } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
 import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
 import { mergeResourceTargets } from '../discovery/merge-resource-targets';
@@ -32,6 +32,8 @@ import type { FabricCollector } from '../fabric/collect-fabric-capacities';
 import { assessCapacityConditions } from '../fabric/assess-capacity-conditions';
 import type { LogsExport } from '../export/logs-export';
 import { toCollectedResources } from '../export/to-export-rows';
+import { planRetryReads, readKeyOf, type RetryReads } from './plan-retry-reads';
+import { describeError } from '../logging/describe-error';
 
 export interface CollectDependencies {
   readonly registry: CustomerRegistry;
@@ -71,7 +73,13 @@ export interface CollectDependencies {
 export interface CollectResult {
   readonly customerId: string;
   readonly outcome: 'ok' | 'failed' | 'skipped';
+  /**
+   * Datapoints the window now holds from this run: written by this attempt, plus (on a retry) those an
+   * earlier attempt stored for the resources this one reused.
+   */
   readonly datapointsWritten: number;
+  /** Resources a retried attempt took from earlier attempts of its run instead of reading them again. */
+  readonly resourcesReused?: number;
   /** The first failure that explains the outcome (the stage before resources, or the first resource's). */
   readonly diagnosis?: Diagnosis;
   readonly resources: readonly ResourceOutcome[];
@@ -122,7 +130,9 @@ export async function collectCustomer(
     diagnosis: Diagnosis,
     resources: readonly ResourceOutcome[],
     written: number,
-    facts: Partial<Pick<CustomerStatusUpdate, 'metricsMode' | 'metricsModeReason' | 'calls'>> = {},
+    facts: Partial<
+      Pick<CustomerStatusUpdate, 'metricsMode' | 'metricsModeReason' | 'calls' | 'metricsCost' | 'resourcesReused'>
+    > = {},
   ): Promise<CustomerStatus> => {
     const status = await deps.statuses.record({
       ...attempt,
@@ -187,12 +197,14 @@ export async function collectCustomer(
   }
   const discoveryFailure = discovered.error === undefined ? undefined : diagnose(discovered.error, 'arm');
   const targets = mergeResourceTargets(customer.resources, discovered.resources, customer.discovery?.metrics);
+  // A retried attempt reads only what earlier attempts of this run did not read for good.
+  const retry = await planRetry(message, customer.id, window, targets, attemptNumber, deps, log);
   let customerReads: CustomerReads;
   try {
     customerReads = await readCustomerResources({
       customerId: customer.id,
       clients,
-      targets,
+      targets: retry.toRead,
       window,
       metricsAccess: deps.metricsAccess,
       settings: deps.settings,
@@ -203,16 +215,22 @@ export async function collectCustomer(
   } catch (error) {
     throw ourStorageFailed(diagnose(error, 'storage')); // only our own table (metrics access) can throw here
   }
-  const reads = await addFabricUtilization(customerReads.reads, customer, credential, window, deps, (error, ids) =>
+  const fresh = await addFabricUtilization(customerReads.reads, customer, credential, window, deps, (error, ids) =>
     diagnoseError(error, 'fabric', { ...context, ...ids }, [secret?.value]),
   );
+  const reads = inTargetOrder(targets, [...fresh, ...retry.reused]);
+  const reusedPoints = retry.reused.reduce((sum, r) => sum + r.datapoints.length, 0);
   const readFacts = {
     metricsMode: customerReads.metricsAccess.mode,
     ...(customerReads.metricsAccess.reasonCode ? { metricsModeReason: customerReads.metricsAccess.reasonCode } : {}),
     calls: customerReads.calls,
+    ...(customerReads.metricsCost > 0 ? { metricsCost: customerReads.metricsCost } : {}),
+    ...(retry.reused.length > 0 ? { resourcesReused: retry.reused.length } : {}),
   };
-  const datapoints = reads.flatMap((r) => r.datapoints);
-  const provisional = datapoints.filter((p) => p.provisional).length;
+  // Reused resources' datapoints are in the table already: the snapshot is merged only after the table write.
+  const datapoints = fresh.flatMap((r) => r.datapoints);
+  // Provisional points of reused resources still await their settle read, as those of fresh ones do.
+  const provisional = reads.reduce((n, r) => n + r.datapoints.filter((p) => p.provisional).length, 0);
   const outcomes = reads.map(toOutcome);
 
   // Stage 4: store what was read, even when some resources failed.
@@ -220,7 +238,8 @@ export async function collectCustomer(
   const snapshot = buildSnapshot(customer, message, reads, new Date(attempt.lastAttemptAt));
   let stored: { name: string; body: string };
   try {
-    written = await deps.metricsTable.write(customer.id, datapoints);
+    written = (await deps.metricsTable.write(customer.id, datapoints)) + reusedPoints;
+    // Reused datapoints were summarized by the attempt that wrote them.
     await deps.summaries.record(customer.id, datapoints);
     // A later attempt never replaces a reading with one that holds less (see keepBestSnapshot).
     stored = await deps.snapshots.writeMerged(customer.id, window, (kept) =>
@@ -231,7 +250,7 @@ export async function collectCustomer(
   }
   // Stage 4b (optional): the analytics copy. It never throws; a failure is marked and sent next run.
   const run = { customerId: customer.id, runId: message.runId, attempt: attemptNumber };
-  await deps.analytics?.exportCollection({ ...run, resources: toCollectedResources(reads) }, log);
+  await deps.analytics?.exportCollection({ ...run, resources: toCollectedResources(fresh) }, log);
 
   // Stage 5: the customer's own copy, with the customer's credential. It comes after our own writes, so a
   // failure here (missing role, wrong tenant) loses nothing: it is recorded and explained like any other.
@@ -243,7 +262,10 @@ export async function collectCustomer(
       )
     : undefined;
   const deliveryFailure = delivery && !delivery.ok ? delivery.diagnosis : undefined;
-  const delivered = delivery ? { delivery } : {};
+  const delivered = {
+    ...(delivery ? { delivery } : {}),
+    ...(retry.reused.length > 0 ? { resourcesReused: retry.reused.length } : {}),
+  };
 
   const firstFailure = discoveryFailure ?? reads.find((r) => r.diagnosis)?.diagnosis ?? deliveryFailure;
   if (firstFailure) {
@@ -273,6 +295,7 @@ export async function collectCustomer(
     customerId: customer.id,
     runId: message.runId,
     datapoints: written,
+    ...(retry.reused.length > 0 ? { resourcesReused: retry.reused.length } : {}),
   });
   return {
     customerId: customer.id,
@@ -366,12 +389,64 @@ function buildSnapshot(
       resourceId: r.target.resourceId,
       runId: message.runId,
       state: r.state ?? null,
-      ...(r.state ? { stateReadAt: readAt.toISOString(), ...(late ? { stateReadLate: true } : {}) } : {}),
+      // A reused reading keeps when its state was read (by the earlier attempt).
+      ...(r.state
+        ? r.reused && r.stateReadAt
+          ? { stateReadAt: r.stateReadAt, ...(r.stateReadLate ? { stateReadLate: true } : {}) }
+          : { stateReadAt: readAt.toISOString(), ...(late ? { stateReadLate: true } : {}) }
+        : {}),
       resource: r.rawResource ?? null,
       datapoints: r.datapoints,
       error: r.diagnosis ? { stage: r.diagnosis.stage, code: r.diagnosis.code, message: r.diagnosis.rawMessage } : null,
+      // What was asked of Azure, so a retry can tell whether this reading answers its own question.
+      readKey: readKeyOf(r.target),
+      ...(r.conditions ? { conditions: r.conditions } : {}),
     })),
   };
+}
+
+/**
+ * Attempt 1 reads everything. A later attempt (the host redelivered the message after a transient failure)
+ * takes from the window's snapshot what earlier attempts of this run read for good (see planRetryReads).
+ * Progress only saves calls: if the snapshot cannot be read, everything is read again.
+ */
+async function planRetry(
+  message: CollectMessage,
+  customerId: string,
+  window: TimeWindow,
+  targets: readonly ResourceTarget[],
+  attemptNumber: number,
+  deps: CollectDependencies,
+  log: Logger,
+): Promise<RetryReads> {
+  if (attemptNumber <= 1) return { reused: [], toRead: [...targets] };
+  try {
+    const settledBefore = new Date(deps.now().getTime() - deps.settings.metricSources.azureMonitor.ingestionDelayMs);
+    const plan = planRetryReads(await deps.snapshots.read(customerId, window), message.runId, targets, settledBefore);
+    log.info(
+      `Attempt ${attemptNumber} of ${customerId}: ${plan.reused.length} resources read for good before, ${plan.toRead.length} to read`,
+      {
+        customerId,
+        runId: message.runId,
+        resourcesReused: plan.reused.length,
+        resourcesToRead: plan.toRead.length,
+      },
+    );
+    return plan;
+  } catch (error) {
+    log.warn(`Could not read the window's progress, reading every resource: ${describeError(error)}`, {
+      customerId,
+      runId: message.runId,
+      code: 'RetryProgressUnread',
+    });
+    return { reused: [], toRead: [...targets] };
+  }
+}
+
+/** Reads in the order of the targets (the snapshot and status list resources as configured). */
+function inTargetOrder(targets: readonly ResourceTarget[], reads: readonly ResourceRead[]): ResourceRead[] {
+  const byId = new Map(reads.map((r) => [r.target.resourceId, r]));
+  return targets.map((t) => byId.get(t.resourceId)).filter((r): r is ResourceRead => r !== undefined);
 }
 
 /**

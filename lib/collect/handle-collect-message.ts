@@ -66,7 +66,7 @@ export async function handleCollectMessage(
   await progress.started();
   let customer: Customer | undefined;
   let result: Awaited<ReturnType<typeof collectCustomer>>;
-  const calls: TenantCalls = { calls: 0, metricsCalls: 0 };
+  const calls: TenantCalls = { calls: 0, metricsCalls: 0, throttledCalls: 0 };
   try {
     // The registry is read once per message: the collection and the health update after it share this read.
     customer = await services.registry.find(message.customerId);
@@ -74,7 +74,7 @@ export async function handleCollectMessage(
       countTenantCalls(calls, () => collectCustomer(message, services, log, dequeueCount, { customer })),
     );
   } catch (error) {
-    await progress.threw(error);
+    await progress.threw(error, calls);
     // A retried attempt is not the window's outcome: health, coverage and their events wait for the last one.
     let health: Awaited<ReturnType<typeof updateCustomerHealthSafely>>;
     if (dequeueCount >= MAX_DEQUEUE_COUNT) {
@@ -90,14 +90,14 @@ export async function handleCollectMessage(
   }
   if (shouldRetryUnknown(result, dequeueCount)) {
     const retry = unknownErrorRetry(result, dequeueCount);
-    await progress.threw(retry);
+    await progress.threw(retry, calls);
     await services.analytics?.exportRun(
       runOutcomeOfError(message, dequeueCount, retry, calls, undefined, services.now()),
       log,
     );
     throw retry;
   }
-  await progress.finished(result);
+  await progress.finished(result, calls);
   let coverage: CoverageSummary | undefined;
   if (result.outcome !== 'skipped') {
     const state = result.outcome === 'ok' ? 'collected' : 'missed';

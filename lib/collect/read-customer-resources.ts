@@ -6,7 +6,7 @@ import type { Datapoint } from '../metrics/datapoint';
 import { shouldTryBatch, type MetricsAccess, type MetricsAccessStore } from '../metrics/metrics-access-store';
 import { planBatchCalls, readBatchMetrics, type BatchCall } from '../metrics/read-batch-metrics';
 import { planMetricRead } from '../metrics/plan-metric-read';
-import { readResourceMetrics } from '../metrics/read-resource-metrics';
+import { readResourceMetricsWithCost } from '../metrics/read-resource-metrics';
 import type { MetricSourceId, MetricSourceTiming } from '../config/metric-sources';
 import type { ArmClients } from '../resources/arm-clients';
 import type { ResourceState } from '../resources/read-resource-state';
@@ -23,6 +23,11 @@ export interface ResourceRead {
   readonly diagnosis?: Diagnosis;
   /** Fabric capacities: throttling, sustained high CU, carry-forward, paused (see assessCapacityConditions). */
   readonly conditions?: readonly string[];
+  /** Taken from an earlier attempt of the same run (see planRetryReads): already stored, not read again. */
+  readonly reused?: boolean;
+  /** A reused reading's state: when the earlier attempt read it, and whether that was late (see buildSnapshot). */
+  readonly stateReadAt?: string;
+  readonly stateReadLate?: boolean;
 }
 
 /** Calls made into the customer's tenant for resources and metrics in one run (tokens and Key Vault aside). */
@@ -38,7 +43,10 @@ export interface CustomerReads {
   /** How metrics were read this run, and why per resource when so. */
   readonly metricsAccess: MetricsAccess;
   readonly calls: ReadCalls;
-  /** Azure's `cost` for the metrics read, where its answers report one. */
+  /**
+   * The `cost` Azure reported for the metrics read: Metrics_List answers carry one, metrics:getBatch answers
+   * do not (MetricResultsResponseValuesItem has no such field); 0 when no answer had one.
+   */
   readonly metricsCost: number;
 }
 
@@ -170,7 +178,14 @@ export async function readTargetMetrics(
     );
     let refusal: { error: unknown; call: BatchCall } | undefined;
     const refusedIds = new Set<string>();
+    // The refusal is about a role on the subscription: once one call of a subscription is refused, its
+    // other calls would be refused too, so they are not sent (1,000 VMs would otherwise cost 20 refusals).
+    const refusedSubscriptions = new Set<string>();
     await mapWithConcurrency(calls, settings.customerConcurrency, async (call) => {
+      if (refusedSubscriptions.has(call.subscriptionId)) {
+        for (const id of call.resourceIds) refusedIds.add(id);
+        return;
+      }
       metricsBatch += 1;
       try {
         const result = await readBatchMetrics(
@@ -179,11 +194,12 @@ export async function readTargetMetrics(
           planFor(call.interval),
           signal(),
         );
-        metricsCost += result.cost;
+        metricsCost += result.cost ?? 0;
         for (const [id, points] of result.datapoints) reads.get(id)?.datapoints.push(...points);
       } catch (error) {
         if (isBatchRefused(error)) {
           refusal ??= { error, call };
+          refusedSubscriptions.add(call.subscriptionId);
           for (const id of call.resourceIds) refusedIds.add(id);
           return;
         }
@@ -218,7 +234,9 @@ export async function readTargetMetrics(
     const read = reads.get(target.resourceId);
     if (!read) return;
     try {
-      read.datapoints.push(...(await readResourceMetrics(clients.monitor, target, planFor(target.interval), signal())));
+      const result = await readResourceMetricsWithCost(clients.monitor, target, planFor(target.interval), signal());
+      read.datapoints.push(...result.datapoints);
+      metricsCost += result.cost ?? 0;
     } catch (error) {
       read.diagnosis = input.diagnose(error, 'metrics', target.resourceId);
     }

@@ -4,6 +4,7 @@ import type { RunStore } from '../store/run-store';
 import type { CollectResult } from './collect-customer';
 import type { CollectMessage } from './collect-message';
 import { describeError } from '../logging/describe-error';
+import type { TenantCalls } from '../export/count-tenant-calls';
 
 /** host.json `extensions.queues.maxDequeueCount`: after this many failed attempts the message is poisoned. */
 export const MAX_DEQUEUE_COUNT = 5;
@@ -16,9 +17,10 @@ export const UNKNOWN_ERROR_ATTEMPTS = 3;
 
 export interface RunProgress {
   started(): Promise<void>;
-  finished(result: CollectResult): Promise<void>;
+  /** `calls`: what the attempt cost in the customer's tenant (countTenantCalls), recorded on the run. */
+  finished(result: CollectResult, calls?: TenantCalls): Promise<void>;
   /** A thrown failure: the host retries (`retrying`) until the last attempt (`failed`). */
-  threw(error: unknown): Promise<void>;
+  threw(error: unknown, calls?: TenantCalls): Promise<void>;
 }
 
 /**
@@ -54,19 +56,22 @@ export function recordRunProgress(
   return {
     started: () =>
       write({ ...base, status: 'running', startedAt: now().toISOString(), updatedAt: now().toISOString(), attempts }),
-    finished: (result) =>
+    finished: (result, calls) =>
       write({
         ...base,
+        ...callFields(calls),
+        ...(result.resourcesReused ? { resourcesReused: result.resourcesReused } : {}),
         status: result.outcome === 'ok' ? 'succeeded' : result.outcome,
         finishedAt: now().toISOString(),
         updatedAt: now().toISOString(),
         datapointsWritten: result.datapointsWritten,
         ...(result.diagnosis ? { errorCode: result.diagnosis.code, errorMessage: result.diagnosis.cause } : {}),
       }),
-    threw: (error) => {
+    threw: (error, calls) => {
       const last = attempts >= MAX_DEQUEUE_COUNT;
       return write({
         ...base,
+        ...callFields(calls),
         status: last ? 'failed' : 'retrying',
         updatedAt: now().toISOString(),
         ...(last ? { finishedAt: now().toISOString() } : {}),
@@ -74,5 +79,19 @@ export function recordRunProgress(
         errorMessage: isAppError(error) ? describeError(error) : 'Unexpected error; see the function logs',
       });
     },
+  };
+}
+
+/**
+ * The attempt's calls as run fields. Every field is written (0 when none) so an attempt's row never shows
+ * an earlier attempt's numbers (the record is merged, and absent fields are kept).
+ */
+function callFields(calls: TenantCalls | undefined) {
+  if (!calls) return {};
+  return {
+    calls: calls.calls,
+    metricsCalls: calls.metricsCalls,
+    throttledCalls: calls.throttledCalls ?? 0,
+    metricsCost: calls.metricsCost ?? 0,
   };
 }

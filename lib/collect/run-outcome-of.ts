@@ -76,6 +76,8 @@ function base(
     endedAt: now.toISOString(),
     calls: calls.calls,
     metricsCalls: calls.metricsCalls,
+    throttledCalls: calls.throttledCalls ?? 0,
+    ...(calls.metricsCost !== undefined ? { metricsCost: calls.metricsCost } : {}),
     ...(health
       ? {
           health: {

@@ -5,6 +5,10 @@ export interface TenantCalls {
   calls: number;
   /** Azure Monitor metrics reads: the calls Azure bills for. */
   metricsCalls: number;
+  /** Answers that were throttling (429, or the batch API's 529): each also counts in `calls`. */
+  throttledCalls?: number;
+  /** The `cost` Azure reported on metrics answers (Metrics_List has one; batch answers do not). */
+  metricsCost?: number;
 }
 
 /**
@@ -21,5 +25,8 @@ export async function countTenantCalls<T>(into: TenantCalls, work: () => Promise
     const entries = recorder?.entries.slice(before) ?? [];
     into.calls = entries.length;
     into.metricsCalls = entries.filter((e) => e.operation.startsWith('metrics')).length;
+    into.throttledCalls = entries.filter((e) => e.status === 429 || e.status === 529).length;
+    const costs = entries.flatMap((e) => (e.cost !== undefined ? [e.cost] : []));
+    if (costs.length > 0) into.metricsCost = costs.reduce((sum, c) => sum + c, 0);
   }
 }

@@ -111,6 +111,17 @@ export const RUNS_TABLE = {
     },
     { name: 'MetricsCalls', type: 'int', description: 'Of those, Azure Monitor metrics calls (the billed ones).' },
     {
+      name: 'ThrottledCalls',
+      type: 'int',
+      description: 'Of those, answers that were throttling (429, or the metrics batch API 529).',
+    },
+    {
+      name: 'MetricsCost',
+      type: 'long',
+      description:
+        'The `cost` Azure reported on the metrics answers (Metrics_List carries one; metrics:getBatch answers do not).',
+    },
+    {
       name: 'HealthState',
       type: 'string',
       description: "The customer's health after the attempt (hourly, so alerts need not look back to the last change).",

@@ -57,6 +57,8 @@ export interface RunOutcome extends RunAttempt {
   readonly errorMessage?: string;
   readonly calls?: number;
   readonly metricsCalls?: number;
+  readonly throttledCalls?: number;
+  readonly metricsCost?: number;
   readonly health?: {
     readonly state: string;
     readonly mustAct?: string;
@@ -122,6 +124,8 @@ export function toRunRow(run: RunOutcome, exportedAt: string): RunRow {
     ...(run.errorMessage ? { ErrorMessage: run.errorMessage } : {}),
     ...(run.calls !== undefined ? { Calls: run.calls } : {}),
     ...(run.metricsCalls !== undefined ? { MetricsCalls: run.metricsCalls } : {}),
+    ...(run.throttledCalls !== undefined ? { ThrottledCalls: run.throttledCalls } : {}),
+    ...(run.metricsCost !== undefined ? { MetricsCost: run.metricsCost } : {}),
     ...(run.health
       ? {
           HealthState: run.health.state,

@@ -71,10 +71,13 @@ export function planBatchCalls(targets: readonly BatchTarget[]): BatchCall[] {
   return calls;
 }
 
-/** A batch call's result: datapoints per resource id (as asked) and Azure's `cost` where it reports one. */
+/**
+ * A batch call's result: datapoints per resource id (as asked), and a `cost` only if Azure reported one:
+ * the 2024-02-01 batch response (MetricResultsResponseValuesItem) has no such field, unlike Metrics_List.
+ */
 export interface BatchResult {
   readonly datapoints: ReadonlyMap<string, Datapoint[]>;
-  readonly cost: number;
+  readonly cost?: number;
 }
 
 type RawBatchBody = { values?: Array<MetricsResponseLike & { resourceid?: string; cost?: number }> };
@@ -105,7 +108,7 @@ export async function readBatchMetrics(
   } as Parameters<MetricsClient['queryResources']>[3]);
   const byLowerId = new Map(call.resourceIds.map((id) => [id.toLowerCase(), id]));
   const datapoints = new Map<string, Datapoint[]>(call.resourceIds.map((id) => [id, []]));
-  let cost = 0;
+  let cost: number | undefined;
   for (const item of raw?.values ?? []) {
     const asked = byLowerId.get((item.resourceid ?? '').toLowerCase());
     if (!asked) continue; // Azure answers only for the ids asked; anything else is not ours to store
@@ -118,7 +121,7 @@ export async function readBatchMetrics(
         settledBefore: read.settledBefore,
       }),
     );
-    if (typeof item.cost === 'number') cost += item.cost;
+    if (typeof item.cost === 'number') cost = (cost ?? 0) + item.cost;
   }
-  return { datapoints, cost };
+  return { datapoints, ...(cost !== undefined ? { cost } : {}) };
 }

@@ -51,6 +51,10 @@ export interface CustomerStatus {
     readonly metricsBatch: number;
     readonly metricsPerResource: number;
   };
+  /** The `cost` Azure reported for this run's metrics reads (Metrics_List answers carry one; batch answers do not). */
+  readonly metricsCost?: number;
+  /** Resources a retried attempt took from earlier attempts of its run instead of reading them again. */
+  readonly resourcesReused?: number;
 }
 
 export type CustomerStatusUpdate = Omit<CustomerStatus, 'lastSuccessAt' | 'consecutiveFailures'>;
@@ -76,6 +80,8 @@ type StatusEntity = {
   metricsMode?: string;
   metricsModeReason?: string;
   callsJson?: string;
+  metricsCost?: number;
+  resourcesReused?: number;
   datapointsWritten: number;
   consecutiveFailures: number;
   resourcesJson: string;
@@ -163,6 +169,8 @@ function fromEntity(entity: StatusEntity): CustomerStatus {
       : {}),
     ...optional('metricsModeReason'),
     ...(entity.callsJson ? { calls: JSON.parse(entity.callsJson) as NonNullable<CustomerStatus['calls']> } : {}),
+    ...(typeof entity.metricsCost === 'number' ? { metricsCost: entity.metricsCost } : {}),
+    ...(typeof entity.resourcesReused === 'number' ? { resourcesReused: entity.resourcesReused } : {}),
     datapointsWritten: Number(entity.datapointsWritten),
     consecutiveFailures: Number(entity.consecutiveFailures),
     resources: joinResources(entity),

@@ -38,7 +38,30 @@ export interface RunRecord {
   /** Points the settle read still had to store provisional (0 when all are final). */
   readonly settleStillProvisional?: number;
   readonly settleErrorCode?: string;
+  /** Calls the latest attempt made into the customer's tenant (the access audit), throttled answers included. */
+  readonly calls?: number;
+  /** Of those, Azure Monitor metrics calls (the billed ones). */
+  readonly metricsCalls?: number;
+  /** Of those, answers that were throttling (429, or the batch API's 529). */
+  readonly throttledCalls?: number;
+  /** The `cost` Azure reported for the attempt's metrics reads (Metrics_List answers carry one; batch answers do not). */
+  readonly metricsCost?: number;
+  /** Resources the attempt took from earlier attempts of the run instead of reading them again. */
+  readonly resourcesReused?: number;
 }
+
+/** RunRecord fields that are numbers in the table (Azurite may hand Int64 back as a BigInt, older rows as strings). */
+const NUMERIC_FIELDS = [
+  'attempts',
+  'datapointsWritten',
+  'calls',
+  'metricsCalls',
+  'throttledCalls',
+  'metricsCost',
+  'resourcesReused',
+  'settleCalls',
+  'settleStillProvisional',
+] as const;
 
 type RunEntity = Omit<RunRecord, 'runId' | 'customerId'> & {
   partitionKey: string;
@@ -173,13 +196,8 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 function fromEntity(entity: RunEntity): RunRecord {
   const { partitionKey: _p, rowKey: _r, ...rest } = entity as RunEntity & { etag?: string; timestamp?: string };
   const { etag: _e, timestamp: _t, ...fields } = rest as typeof rest & { etag?: string; timestamp?: string };
-  return {
-    ...fields,
-    ...(fields.attempts !== undefined ? { attempts: Number(fields.attempts) } : {}),
-    ...(fields.datapointsWritten !== undefined ? { datapointsWritten: Number(fields.datapointsWritten) } : {}),
-    ...(fields.settleCalls !== undefined ? { settleCalls: Number(fields.settleCalls) } : {}),
-    ...(fields.settleStillProvisional !== undefined
-      ? { settleStillProvisional: Number(fields.settleStillProvisional) }
-      : {}),
-  } as RunRecord;
+  const numbers = Object.fromEntries(
+    NUMERIC_FIELDS.flatMap((name) => (fields[name] !== undefined ? [[name, Number(fields[name])]] : [])),
+  );
+  return { ...fields, ...numbers } as RunRecord;
 }

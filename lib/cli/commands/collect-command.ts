@@ -10,6 +10,10 @@ interface RunView {
     customerId: string;
     status: string;
     datapointsWritten?: number;
+    calls?: number;
+    metricsCalls?: number;
+    throttledCalls?: number;
+    metricsCost?: number;
     errorCode?: string;
     errorMessage?: string;
   }>;
@@ -84,7 +88,7 @@ export function registerCollectCommand(program: Command, context: CliContext): C
               const detail = part.errorCode
                 ? `${part.errorCode}: ${part.errorMessage ?? ''}`
                 : `${part.datapointsWritten ?? 0} datapoints`;
-              context.io.err(`${part.customerId} ${part.status} — ${detail}\n`);
+              context.io.err(`${part.customerId} ${part.status} — ${detail}${describeCalls(part)}\n`);
             }
             if (run.status === 'failed' || run.status === 'abandoned') failed += 1;
           }
@@ -102,4 +106,11 @@ export function registerCollectCommand(program: Command, context: CliContext): C
         }
       },
     );
+}
+
+/** `; 4 calls (2 metrics, 0 throttled, cost 598)`: what the attempt cost in the customer's tenant. */
+function describeCalls(part: RunView['customers'][number]): string {
+  if (part.calls === undefined) return '';
+  const cost = part.metricsCost ? `, cost ${part.metricsCost}` : '';
+  return `; ${part.calls} calls (${part.metricsCalls ?? 0} metrics, ${part.throttledCalls ?? 0} throttled${cost})`;
 }
