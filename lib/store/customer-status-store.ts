@@ -180,25 +180,29 @@ function fromEntity(entity: StatusEntity): CustomerStatus {
 /**
  * Outcomes are spread over `resourcesJson`, `resourcesJson1`, ... (a 1,000-resource customer's do not fit
  * one 64 KiB property). Past what one entity holds, failures are kept (each message cut short) and the
- * successes are counted, not listed: failures are what an operator reads.
+ * successes are counted, not listed: failures are what an operator reads. Fewer failures are listed until
+ * the list fits, so a customer with thousands of long failures still gets its status row written (a row
+ * that cannot be written is the failure the issue saw: every attempt failing on PropertyValueTooLarge).
  */
 function splitResources(resources: readonly ResourceOutcome[]): { resourcesJson: string } {
   let json = JSON.stringify(resources);
   if (json.length > MAX_JSON_CHARS) {
-    const failed = resources
-      .filter((r) => !r.ok)
-      .slice(0, 1000)
-      .map((r) => ({ ...r, ...(r.message ? { message: r.message.slice(0, 200) } : {}) }));
     const ok = resources.filter((r) => r.ok).length;
-    const unlisted = resources.length - ok - failed.length;
-    json = JSON.stringify([
-      ...failed,
-      {
-        resourceId: `(${ok} resources collected without error, ${unlisted} more failed)`,
-        ok: unlisted === 0,
-        datapoints: 0,
-      },
-    ]);
+    const failures = resources
+      .filter((r) => !r.ok)
+      .map((r) => ({ ...r, ...(r.message ? { message: r.message.slice(0, 200) } : {}) }));
+    for (let listed = Math.min(failures.length, 1000); ; listed = Math.floor(listed / 2)) {
+      const unlisted = failures.length - listed;
+      json = JSON.stringify([
+        ...failures.slice(0, listed),
+        {
+          resourceId: `(${ok} resources collected without error, ${unlisted} more failed)`,
+          ok: unlisted === 0,
+          datapoints: 0,
+        },
+      ]);
+      if (json.length <= MAX_JSON_CHARS || listed === 0) break;
+    }
   }
   return toJsonParts('resourcesJson', json) as { resourcesJson: string };
 }

@@ -1,26 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBenchScenario } from '../../lib/bench/build-bench-scenario';
 import { collectCustomer } from '../../lib/collect/collect-customer';
 import type { CollectMessage } from '../../lib/collect/collect-message';
+import { hourlyBenchScenario } from '../support/hourly-bench-scenario';
 import { recordingLogger, startTestApp, type TestApp } from '../support/start-test-app';
 
 const RESOURCES = 1000;
 let app: TestApp;
-const bench = buildBenchScenario({
+// Hourly grain: one point per metric keeps the table writes (not what is tested here) small.
+const scenario = hourlyBenchScenario({
   customers: 1,
   resourcesPerCustomer: RESOURCES,
   metricsPerResource: 2,
   subscriptionsPerCustomer: 2,
   regions: 2,
 });
-// Hourly grain: one point per metric keeps the table writes (not what is tested here) small.
-const scenario = {
-  ...bench,
-  customers: bench.customers.map((c) => ({
-    ...c,
-    resources: c.resources?.map((r) => ({ ...r, interval: 'PT1H' as const })),
-  })),
-};
 const customer = scenario.customers.find((c) => c.id === 'bench-0')!;
 const objectId = scenario.seed.apps!.find((a) => a.clientId === customer.clientId)!.objectId!;
 const subscriptions = [...new Set(customer.resources!.map((r) => /\/subscriptions\/([^/]+)/.exec(r.resourceId)![1]!))];
