@@ -12,6 +12,7 @@ import { handleCollectSchedule } from '../collect/handle-collect-schedule';
 import { createQueueClient } from '../local/host/create-queue-client';
 import { startLocalHost, type LocalHost } from '../local/host/start-local-host';
 import type { LocalEnvironment } from '../local/start-local-environment';
+import { checkTargets, type CycleFacts } from './check-targets';
 import { childProcessUsage } from './child-process-usage';
 import { countStorageRequests, type StorageServiceOf } from './count-storage-requests';
 import { planCollectionRun } from '../collect/plan-collection-run';
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
 
   const rows: Record<string, unknown>[] = [];
   const storageByCycle: Record<string, unknown>[] = [];
+  const facts: CycleFacts[] = [];
   const storage = countStorageRequests(azuriteServiceOf(env));
   const host = await startBenchHost({ COLLECT_SCHEDULE: first.config.collectSchedule, ...env.appSettings });
   const queue = createQueueClient(undefined, COLLECT_QUEUE, env.appSettings);
@@ -177,6 +179,7 @@ async function main(): Promise<void> {
         'live heap MB': liveHeapMb(),
       });
       storageByCycle.push({ mode, cycle: label, ...storageCounts });
+      facts.push({ mode, cycle: label, seconds, metricsCalls, stateReads, failed: customers.length - outcomes.ok });
       console.error(
         `[bench] ${mode} ${label}: ${round(seconds)} s, cloud ${JSON.stringify(counts)}, storage ${JSON.stringify(storageCounts)}`,
       );
@@ -215,12 +218,22 @@ async function main(): Promise<void> {
     views,
     peakRssMb: Math.round(peakRss / 1e6),
     importTimes,
+    storageByCycle,
+    targets: checkTargets({
+      customers: customers.length,
+      metricsLowerBound: bound.metricsBatch,
+      cycles: facts,
+      peakRssMb: Math.round(peakRss / 1e6),
+      dashboardMs: views.dashboardMs,
+      importRatio: importTimes.importRatio,
+    }),
     note: 'RSS is this process: the product plus the in-process sandbox cloud; Azurite runs in its own process.',
   };
   console.table(rows);
   const { perEntryMs, ...importSummary } = importTimes;
   console.table([{ ...views, ...importSummary, 'peak rss MB (product + sandbox)': report.peakRssMb }]);
   console.table(Object.entries(perEntryMs).map(([entry, importMs]) => ({ entry, importMs })));
+  console.table(report.targets);
   const dir = join(process.cwd(), 'test-output');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'bench.json'), JSON.stringify(report, null, 2));

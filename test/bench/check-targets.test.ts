@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { checkTargets, type CycleFacts, type RunFacts } from '../../lib/bench/check-targets';
+
+const cycle = (over: Partial<CycleFacts>): CycleFacts => ({
+  mode: 'batch',
+  cycle: 'cold',
+  seconds: 40,
+  metricsCalls: 4000,
+  stateReads: 1000,
+  failed: 0,
+  ...over,
+});
+const run = (over: Partial<RunFacts> = {}): RunFacts => ({
+  customers: 1000,
+  metricsLowerBound: 4000,
+  cycles: [cycle({}), cycle({ mode: 'perResource', metricsCalls: 10_000 })],
+  peakRssMb: 280,
+  dashboardMs: 900,
+  importRatio: 1.2,
+  ...over,
+});
+const met = (checks: ReturnType<typeof checkTargets>) => Object.fromEntries(checks.map((c) => [c.target, c.met]));
+
+describe('checkTargets', () => {
+  it('passes a run that meets every target', () => {
+    expect(Object.values(met(checkTargets(run())))).toEqual(Array(8).fill(true));
+  });
+
+  it('fails each target the run misses, and names what it measured', () => {
+    const checks = checkTargets(
+      run({
+        cycles: [
+          cycle({ metricsCalls: 4500, seconds: 75, stateReads: 2000, failed: 3 }),
+          cycle({ mode: 'perResource', metricsCalls: 10_000 }),
+        ],
+        peakRssMb: 500,
+        dashboardMs: '> 120 s',
+        importRatio: 20,
+      }),
+    );
+    expect(checks.every((c) => c.met === false)).toBe(true);
+    expect(checks.find((c) => c.target.startsWith('metrics calls'))?.measured).toBe('1.13×');
+    expect(checks.find((c) => c.target.startsWith('batch ≥'))?.measured).toBe('2.22×');
+  });
+
+  it('says "not measured" when the run had no per-resource cycle, instead of passing', () => {
+    const checks = met(checkTargets(run({ cycles: [cycle({})] })));
+    expect(checks['batch ≥ 2.5× fewer metrics calls than per resource']).toBe('not measured');
+  });
+});
