@@ -1,4 +1,5 @@
 import { findCatalogueEntry, type Actor, type DiagnosisContext, type Stage } from './diagnosis-catalogue';
+import { isDisabledSecretError } from './key-vault-errors';
 import { entraErrorCodeIn, isTransientEntraFailure } from './entra-transient-error';
 import { redactSecrets } from './redact-secrets';
 
@@ -193,6 +194,9 @@ function classify(
   if (facts.statusCode === 401 && facts.url && /metrics:getBatch/i.test(facts.url)) {
     const subscription = /\/subscriptions\/([^/?]+)/i.exec(facts.url)?.[1];
     return { code: 'MetricsBatchUnauthorized', extra: subscription ? { scope: `/subscriptions/${subscription}` } : {} };
+  }
+  if (stage === 'keyVault' && facts.statusCode === 403 && isDisabledSecretError(facts)) {
+    return { code: 'SecretDisabled', extra: {} };
   }
   if (stage === 'keyVault' && facts.statusCode === 403) {
     const oid = KEY_VAULT_CALLER.exec(facts.message)?.[1];

@@ -276,6 +276,22 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     docs: 'https://learn.microsoft.com/azure/key-vault/secrets/quick-create-cli',
   },
   {
+    code: 'SecretDisabled',
+    title: "The customer's Key Vault secret is disabled",
+    who: 'provider',
+    retryable: false,
+    cause: (c) =>
+      `The current version of Key Vault secret ${id(c.secretName, 'secret-name')} is disabled, so Key Vault refuses to return it ` +
+      "(403 SecretDisabled); the app's identity has the role it needs.",
+    fix: (c) =>
+      `Enable the secret if the customer's app still accepts it, or store the customer's current client secret as a new version (ctc rotate-secret ${id(c.customerId, 'customer')}).`,
+    commands: (c) => ({
+      powershell: `Update-AzKeyVaultSecret -VaultName ${vaultName(c.keyVaultUrl)} -Name ${id(c.secretName, 'secret-name')} -Enable $true`,
+      azCli: `az keyvault secret set-attributes --vault-name ${vaultName(c.keyVaultUrl)} --name ${id(c.secretName, 'secret-name')} --enabled true`,
+    }),
+    docs: 'https://learn.microsoft.com/rest/api/keyvault/secrets/update-secret/update-secret',
+  },
+  {
     code: 'SecretEmpty',
     title: "The customer's Key Vault secret has no value",
     who: 'provider',

@@ -1,4 +1,5 @@
-import type { SecretClient } from '@azure/keyvault-secrets';
+import type { SecretClient, SecretProperties } from '@azure/keyvault-secrets';
+import { isDisabledSecretError } from '../diagnose/key-vault-errors';
 import { secretOwnership, type SecretOwnership } from '../auth/secret-ownership';
 import type { Customer } from '../customers/customer';
 import { AppError } from '../errors/app-error';
@@ -18,9 +19,9 @@ export type SecretSlot = 'absent' | 'live' | 'recovered';
 export async function claimCustomerSecret(client: SecretClient, customer: Customer): Promise<SecretSlot> {
   const name = customer.secretName;
   const readOrUndefined = <T>(read: () => Promise<T>) => readVault(read, customer);
-  const live = await readOrUndefined(() => client.getSecret(name));
+  const live = await readOrUndefined(() => readLiveProperties(client, name));
   if (live) {
-    refuseUnlessOwned(customer, secretOwnership(customer.id, name, live.properties.tags));
+    refuseUnlessOwned(customer, secretOwnership(customer.id, name, live.tags));
     return 'live';
   }
   const deleted = await readOrUndefined(() => client.getDeletedSecret(name));
@@ -46,6 +47,25 @@ export async function claimCustomerSecret(client: SecretClient, customer: Custom
     });
   }
   return 'recovered';
+}
+
+/**
+ * The live secret's current properties (tags above all). A disabled current version cannot be read
+ * (403 SecretDisabled), yet rotating it is exactly what the provider may be doing: its properties then
+ * come from the version list, which carries tags but never values.
+ */
+async function readLiveProperties(client: SecretClient, name: string): Promise<SecretProperties> {
+  try {
+    return (await client.getSecret(name)).properties;
+  } catch (error) {
+    if (!isDisabledSecretError(error)) throw error;
+    let newest: SecretProperties | undefined;
+    for await (const version of client.listPropertiesOfSecretVersions(name)) {
+      if (!newest || (version.createdOn?.getTime() ?? 0) >= (newest.createdOn?.getTime() ?? 0)) newest = version;
+    }
+    if (!newest) throw error;
+    return newest;
+  }
 }
 
 function refuseUnlessOwned(customer: Customer, ownership: SecretOwnership): void {

@@ -236,6 +236,30 @@ describe('rotateCustomerSecret (POST /api/customers/{id}/rotate-secret)', () => 
     expect(app.services.credentials.isCached('fourthcoffee', oldVersion)).toBe(false);
   });
 
+  it('explains a disabled secret as such (not as a missing role), and rotating it restores collection', async () => {
+    const state = app.env.sandbox.state;
+    const name = 'customer-fourthcoffee-secret';
+    const current = state.findVaultSecret(name);
+    if (!current) throw new Error('fourthcoffee has a secret from the test before');
+    current.enabled = false;
+    app.services.secrets.forget(name);
+
+    const failed = await collectCustomer(message('fourthcoffee'), app.services, recordingLogger());
+    expect(failed.outcome).toBe('failed');
+    expect(failed.diagnosis).toMatchObject({ code: 'SecretDisabled', who: 'provider', stage: 'keyVault' });
+    expect(failed.diagnosis?.commands?.azCli).toContain(`--name ${name} --enabled true`);
+
+    // Rotation reads the disabled version's ownership tag from the version list, then writes a new version.
+    const { status, body } = await call(rotateSecret, 'POST', 'fourthcoffee', {
+      path: '/rotate-secret',
+      body: { secret: SECOND_SECRET },
+    });
+    expect(status).toBe(200);
+    expect(state.findVaultSecret(name)).toMatchObject({ enabled: true, tags: { customerId: 'fourthcoffee' } });
+    expect((await collectCustomer(message('fourthcoffee'), app.services, recordingLogger())).outcome).toBe('ok');
+    expect(body.secret.version).toBe(state.findVaultSecret(name)?.version);
+  });
+
   it('refuses to rotate a customer without a secret, and an unknown customer', async () => {
     expect(
       (await call(rotateSecret, 'POST', 'litware', { path: '/rotate-secret', body: { secret: 'x-1234567890' } })).body

@@ -72,6 +72,22 @@ export async function handleVaultRequest(
     const value = state.listVaultSecrets().map((s) => ({ id: `${vaultUrl}/secrets/${s.name}`, ...metadataOf(s) }));
     return sendJson(res, 200, { value, nextLink: null });
   }
+  // GetSecretVersions: every version's id, attributes and tags, never a value; enabled and disabled alike
+  // (learn.microsoft.com/rest/api/keyvault/secrets/get-secret-versions; needs secrets/list, i.e. readMetadata).
+  if (collection === 'secrets' && name && version === 'versions' && method === 'GET') {
+    if (
+      forbidden(
+        'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
+        SECRET_READ_ROLES,
+        `${state.vaultResourceId}/secrets/${name}`,
+      )
+    )
+      return;
+    const versions = state.listVaultSecretVersions(name);
+    if (versions.length === 0) return sendJson(res, 404, secretNotFound(name, vaultUrl));
+    const value = versions.map((v) => ({ id: `${vaultUrl}/secrets/${v.name}/${v.version}`, ...metadataOf(v) }));
+    return sendJson(res, 200, { value, nextLink: null });
+  }
   if (collection === 'secrets' && name && method === 'GET') {
     if (
       forbidden(

@@ -526,6 +526,11 @@ export class SandboxState {
     return version ? versions.find((v) => same(v.version, version)) : versions[versions.length - 1];
   }
 
+  /** Every version of a live secret, oldest first (none when it does not exist or is deleted). */
+  listVaultSecretVersions(name: string): readonly SandboxVaultSecretVersion[] {
+    return [...(this.#secrets.get(key(name)) ?? [])];
+  }
+
   /** Current versions of all live secrets. */
   listVaultSecrets(): readonly SandboxVaultSecretVersion[] {
     return [...this.#secrets.values()].flatMap((versions) => versions.slice(-1));
