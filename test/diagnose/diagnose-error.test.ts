@@ -302,6 +302,16 @@ describe('diagnoseError through the sandbox', () => {
     expect(empty).toMatchObject({ code: 'SecretEmpty', who: 'provider' });
   });
 
+  it('SecretDisabled: a 403 for a disabled secret is not mistaken for a missing role', async () => {
+    app.env.sandbox.state.setVaultSecret('customer-disabled-secret', 'x-disabled-value', {
+      tags: { customerId: 'contoso' },
+      enabled: false,
+    });
+    const d = await diagnose(customer('contoso', { secretName: 'customer-disabled-secret' }));
+    expect(d).toMatchObject({ code: 'SecretDisabled', stage: 'keyVault', who: 'provider', httpStatus: 403 });
+    expect(d.commands?.azCli).toContain('--name customer-disabled-secret --enabled true');
+  });
+
   it("SecretNotOwned: a registration naming another customer's secret gets no value from it", async () => {
     const foreign = await diagnose(customer('contoso', { secretName: 'customer-fabrikam-secret' }));
     expect(foreign).toMatchObject({ code: 'SecretNotOwned', who: 'provider', stage: 'keyVault' });
