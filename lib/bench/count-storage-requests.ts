@@ -43,9 +43,13 @@ export function storageOperation(service: 'blob' | 'queue' | 'table', method: st
   if (service === 'table') {
     if (/\/\$batch$/.test(pathname)) return 'batch';
     if (/\/Tables(\(|$)/.test(pathname)) return method === 'GET' ? 'list tables' : 'create table';
-    if (method === 'GET') return /\(PartitionKey=.*RowKey=.*\)$/.test(decodeURIComponent(pathname)) ? 'get' : 'query';
-    if (method === 'DELETE') return 'delete';
-    return 'upsert';
+    // The table is the last path segment before `(`: per-table counts show which table a cost comes from
+    // (a transaction names its table only in its body, so batches stay one kind).
+    const table = /\/([^/(]+)\([^/]*$/.exec(pathname)?.[1] ?? /\/([^/(]+)$/.exec(pathname)?.[1] ?? '?';
+    if (method === 'GET') {
+      return `${/\(PartitionKey=.*RowKey=.*\)$/.test(decodeURIComponent(pathname)) ? 'get' : 'query'} ${table}`;
+    }
+    return `${method === 'DELETE' ? 'delete' : 'upsert'} ${table}`;
   }
   if (service === 'queue') {
     if (/\/messages/.test(pathname)) {

@@ -116,7 +116,11 @@ async function main(): Promise<void> {
   const storageByCycle: Record<string, unknown>[] = [];
   const facts: CycleFacts[] = [];
   const storage = countStorageRequests(azuriteServiceOf(env));
-  const host = await startBenchHost({ COLLECT_SCHEDULE: first.config.collectSchedule, ...env.appSettings });
+  const executed = { count: 0 };
+  const host = await startBenchHost(
+    { COLLECT_SCHEDULE: first.config.collectSchedule, ...env.appSettings },
+    () => executed.count++,
+  );
   const queue = createQueueClient(undefined, COLLECT_QUEUE, env.appSettings);
   await queue.createIfNotExists();
   // Windows run oldest first and each mode gets its own hours, so every cycle is a fresh window (not a
@@ -144,7 +148,17 @@ async function main(): Promise<void> {
       await mapWithConcurrency(plan.messages, 16, (message) =>
         queue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64')),
       );
-      await host.waitForIdle();
+      // Progress on long runs: worker invocations finished (a retried message counts once per attempt).
+      const doneBefore = executed.count;
+      const ticker = setInterval(
+        () =>
+          console.error(
+            `[bench] ${mode} ${label}: ${executed.count - doneBefore} of ${plan.messages.length} messages done, ` +
+              `${Math.round((performance.now() - started) / 1000)} s`,
+          ),
+        15_000,
+      );
+      await host.waitForIdle().finally(() => clearInterval(ticker));
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuStart);
       const azuriteAfter = childProcessUsage();
@@ -242,7 +256,10 @@ async function main(): Promise<void> {
 }
 
 /** The app's compiled function files on the local Functions host (no timers: the bench queues the windows). */
-async function startBenchHost(appSettings: Readonly<Record<string, string>>): Promise<LocalHost> {
+async function startBenchHost(
+  appSettings: Readonly<Record<string, string>>,
+  onWorkerExecuted: () => void,
+): Promise<LocalHost> {
   const root = process.cwd();
   const functionModules = globSync('dist/functions/*.js', { cwd: root }).map((f) => join(root, f));
   return startLocalHost({
@@ -252,6 +269,7 @@ async function startBenchHost(appSettings: Readonly<Record<string, string>>): Pr
     httpPort: 0,
     startTimers: false,
     log: (level, message) => {
+      if (message.startsWith("Executed 'collect-customer'")) onWorkerExecuted();
       if (level === 'error') console.error(`[bench host] ${message}`);
     },
   });

@@ -42,9 +42,9 @@ describe('countStorageRequests', () => {
     expect(counter.counts()).toEqual({
       'table create table': 1,
       'table batch': 1,
-      'table upsert': 1,
-      'table get': 1,
-      'table query': 1,
+      'table upsert counted': 1,
+      'table get counted': 1,
+      'table query counted': 1,
       'blob create container': 1,
       'blob put': 1,
     });
