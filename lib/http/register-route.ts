@@ -6,19 +6,10 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import type { OperatorAuditStore } from '../audit/operator-audit-store';
-import {
-  CLIENT_PRINCIPAL_HEADER,
-  readClientPrincipal,
-  type OperatorPrincipal,
-  type OperatorRole,
-} from '../auth/operator-principal';
+import type { OperatorRole } from '../auth/operator-principal';
 import type { Services } from '../app/create-services';
 import { loadServices } from '../app/services';
-import { describeError } from '../logging/describe-error';
-import { contextLogger } from '../logging/logger';
-import { authorizeOperator, type OperatorCaller } from './authorize-operator';
-import { toProblemResponse } from './problem-response';
+import type { OperatorCaller } from './authorize-operator';
 
 /**
  * Who may call a route. Every route declares one; there is no default and no way to register an HTTP
@@ -57,7 +48,7 @@ export interface IngestKeyRoute extends RouteBase {
 
 export type RouteDefinition = OperatorRoute | IngestKeyRoute;
 
-type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 /** What the route wrapper needs of the services: whether Easy Auth is on, and the operator audit. */
 export type RouteServices = Pick<Services, 'operatorAudit' | 'now'> & {
   readonly config: Pick<Services['config'], 'operatorAuthEnabled'>;
@@ -65,6 +56,7 @@ export type RouteServices = Pick<Services, 'operatorAudit' | 'now'> & {
 
 /** Registers an HTTP function whose access check, problem+json errors and admin audit come with it. */
 export function registerRoute(name: string, definition: RouteDefinition): void {
+  let wrapped: Promise<HttpHandler> | undefined;
   app.http(name, {
     methods: definition.methods,
     route: definition.route,
@@ -72,79 +64,11 @@ export function registerRoute(name: string, definition: RouteDefinition): void {
     // checked in code for every route. See README "Security".
     authLevel: 'anonymous',
     ...(definition.extraOutputs ? { extraOutputs: definition.extraOutputs } : {}),
-    handler: createRouteHandler(name, definition, loadServices),
+    // The wrapper (access check, problem+json, admin audit) loads with the first request, not with the
+    // function entry: the host imports every entry on a cold start (see lib/app/services.ts).
+    handler: async (request, context) => {
+      wrapped ??= import('./create-route-handler.js').then((m) => m.createRouteHandler(name, definition, loadServices));
+      return (await wrapped)(request, context);
+    },
   });
-}
-
-/**
- * The handler `registerRoute` registers: access check first, then the route's handler, every error through
- * the one problem+json mapper, and for admin routes one operator-audit entry (who, what, which customer,
- * when, outcome) whether the action succeeded, was refused or failed.
- */
-export function createRouteHandler(
-  name: string,
-  definition: RouteDefinition,
-  services: () => RouteServices | Promise<RouteServices>,
-): HttpHandler {
-  return async (request, context) => {
-    const log = contextLogger(context);
-    const at = new Date().toISOString();
-    // Known before the role check, so a refused attempt is audited with who tried.
-    let principal: OperatorPrincipal | undefined;
-    let response: HttpResponseInit;
-    try {
-      if (definition.access === 'ingestKey') {
-        const caller = await definition.verifyIngestKey(request, context);
-        response = await definition.handler(request, context, caller);
-      } else {
-        const enabled = (await services()).config.operatorAuthEnabled;
-        principal = enabled ? identifyOperator(request) : undefined;
-        const operator = authorizeOperator(definition.access, request, enabled);
-        response = await definition.handler(request, context, operator);
-      }
-    } catch (error) {
-      response = toProblemResponse(error, log, new URL(request.url).pathname);
-    }
-    if (definition.access === 'admin' && principal) {
-      await recordAdminAction((await services()).operatorAudit, name, request, principal, at, response).catch(
-        (error: unknown) =>
-          log.error(`Operator audit write failed: ${describeError(error)}`, {
-            action: name,
-            code: 'OperatorAuditFailed',
-          }),
-      );
-    }
-    return response;
-  };
-}
-
-async function recordAdminAction(
-  store: OperatorAuditStore,
-  action: string,
-  request: HttpRequest,
-  principal: OperatorPrincipal,
-  at: string,
-  response: HttpResponseInit,
-): Promise<void> {
-  const status = response.status ?? 200;
-  const body = response.jsonBody as { code?: unknown } | undefined;
-  await store.write({
-    at,
-    principalId: principal.id,
-    principalName: principal.name,
-    action,
-    method: request.method,
-    customerId: (request.params['id'] ?? '').slice(0, 100),
-    status,
-    ...(status >= 400 && typeof body?.code === 'string' ? { code: body.code } : {}),
-  });
-}
-
-/** The validated principal, or undefined when there is none or it is malformed (authorizeOperator says why). */
-function identifyOperator(request: HttpRequest): OperatorPrincipal | undefined {
-  try {
-    return readClientPrincipal(request.headers.get(CLIENT_PRINCIPAL_HEADER));
-  } catch {
-    return undefined;
-  }
 }
