@@ -20,31 +20,37 @@ export interface ImportTimes {
 /**
  * Import time of every compiled function entry (dist/functions/*.js, each alone in a fresh Node process,
  * as the host's worker loads it) against a hello-world Functions app, median of `runs` processes each
- * (5: on a shared, loaded machine single runs swing by 2-3x).
+ * (5: on a shared, loaded machine single runs swing by 2-3x), hello world sampled alongside each.
  * The host imports every entry into one worker on a cold start: `importAppMs` is that, all entries in
  * one process; the slowest single entry is reported too.
  */
 export function measureImportTimes(root = process.cwd(), runs = 5): ImportTimes {
-  const timed = (body: string): number => {
+  const sample = (body: string): number => {
     const code = `const t=performance.now();${body};process.stdout.write(String(performance.now()-t))`;
-    const samples = Array.from({ length: runs }, () =>
-      Number(
-        execFileSync(process.execPath, ['-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
-          .toString()
-          .trim(),
-      ),
-    ).sort((a, b) => a - b);
-    return round(samples[Math.floor(samples.length / 2)] ?? 0);
+    return Number(
+      execFileSync(process.execPath, ['-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    );
   };
-  const importHelloWorldMs = timed(
-    `const {app}=require('@azure/functions');app.http('hello',{handler:async()=>({body:'hi'})})`,
-  );
+  const helloWorld = `const {app}=require('@azure/functions');app.http('hello',{handler:async()=>({body:'hi'})})`;
+  // Hello world is sampled next to every measurement, so it sees the same machine load as the entries.
+  const helloSamples: number[] = [];
+  const timed = (body: string): number => {
+    const samples: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      helloSamples.push(sample(helloWorld));
+      samples.push(sample(body));
+    }
+    return median(samples);
+  };
   const entries = globSync('dist/functions/*.js', { cwd: root })
     .sort()
     .map((entry) => join(root, entry));
   const perEntryMs: Record<string, number> = {};
   for (const entry of entries) perEntryMs[basename(entry, '.js')] = timed(`require(${JSON.stringify(entry)})`);
   const importAppMs = timed(`for (const entry of ${JSON.stringify(entries)}) require(entry)`);
+  const importHelloWorldMs = median(helloSamples);
   const [importSlowestEntry, importEntryMs] = Object.entries(perEntryMs).reduce<[string, number]>(
     (slowest, current) => (current[1] > slowest[1] ? current : slowest),
     ['', 0],
@@ -61,6 +67,8 @@ export function measureImportTimes(root = process.cwd(), runs = 5): ImportTimes 
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+const median = (samples: readonly number[]): number =>
+  round([...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0);
 
 // `node dist/lib/bench/measure-import-times.js` (after `npm run build`): the import times alone.
 if (require.main === module) {
