@@ -11,9 +11,9 @@ import { COLLECT_QUEUE } from '../app/storage-names';
 import { handleCollectSchedule } from '../collect/handle-collect-schedule';
 import { createQueueClient } from '../local/host/create-queue-client';
 import { startLocalHost, type LocalHost } from '../local/host/start-local-host';
-import type { LocalEnvironment } from '../local/start-local-environment';
+import type { LocalEnvironment, SandboxEndpoints } from '../local/start-local-environment';
 import { checkTargets, type CycleFacts } from './check-targets';
-import { childProcessUsage } from './child-process-usage';
+import { childProcessUsage, processUsage, type ProcessUsage } from './child-process-usage';
 import { countStorageRequests, type StorageServiceOf } from './count-storage-requests';
 import { planCollectionRun } from '../collect/plan-collection-run';
 import { loadConfig } from '../config/load-config';
@@ -23,16 +23,18 @@ import { getHealth } from '../http/health-handler';
 import { startLocalEnvironment } from '../local/start-local-environment';
 import { buildBenchScenario, lowerBounds } from './build-bench-scenario';
 import { measureImportTimes } from './measure-import-times';
+import { startSandboxProcess, type SandboxProcess } from './start-sandbox-process';
 
 const HELP = `Usage: npm run bench [-- options]
 
 Measures collection cycles on Azurite + the sandbox cloud (which enforces ARM's read token bucket,
-the batch API's rules and an injected network latency) with synthetic healthy customers (each its own
+the batch API's rules and an injected network latency), each in its own process so the product's own
+CPU and memory are measured apart from the emulators', with synthetic healthy customers (each its own
 tenant, app, secret, subscriptions and VMs), through the queue, the local Functions host and the
 real SDK clients (every message runs the whole worker, storage bookkeeping included). Runs batch mode
 (metrics:getBatch + Resource Graph) and per-resource mode side by side and prints calls per kind
-against the lower bound for the workload, wall time, throughput, peak RSS, dashboard and health
-response times and every function entry's import time against a hello-world Functions app.
+against the lower bound for the workload, wall time, throughput, the product's peak RSS, live heap and
+CPU next to the sandbox's and Azurite's CPU and memory, dashboard and health response times and every function entry's import time against a hello-world Functions app.
 
 Options:
   --customers <n>      synthetic customers (default 40)
@@ -87,12 +89,11 @@ async function main(): Promise<void> {
   const modes: ReadonlyArray<'batch' | 'perResource'> =
     values.mode === 'both' ? ['batch', 'perResource'] : [values.mode as 'batch' | 'perResource'];
 
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
   const setupStart = performance.now();
   const scenario = buildBenchScenario({ ...shape, interval });
-  const env = await startLocalEnvironment({ scenario });
-  env.sandbox.state.latencyMs = latencyMs;
+  // The sandbox cloud runs in its own process (like Azurite): this process is the product (and the bench).
+  const env = await startLocalEnvironment({ scenario, startSandbox: startSandboxProcess });
+  await env.sandbox.setLatency(latencyMs);
   Object.assign(process.env, env.appSettings);
   const servicesFor = (mode: 'batch' | 'perResource'): Services =>
     createServices(
@@ -134,13 +135,13 @@ async function main(): Promise<void> {
   for (const mode of modes) {
     const services = mode === 'batch' ? first : servicesFor(mode);
     setServices(services);
-    env.sandbox.state.armReads.reset();
+    await env.sandbox.resetArmReads();
     for (const label of cycles) {
       const hoursAgo = windows - windowIndex++;
       const plan = planCollectionRun(customers, '0 0 * * * *', new Date(Date.now() - (hoursAgo - 1) * 3600_000));
-      env.sandbox.requests.clear();
+      await env.sandbox.clearRequests();
       storage.reset();
-      const azuriteBefore = childProcessUsage();
+      const emulatorsBefore = emulatorUsage(env.sandbox);
       const started = performance.now();
       const cpuStart = process.cpuUsage();
       // Through the queue and the local Functions host, as in Azure: host.json's batchSize + newBatchThreshold
@@ -161,8 +162,8 @@ async function main(): Promise<void> {
       await host.waitForIdle().finally(() => clearInterval(ticker));
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuStart);
-      const azuriteAfter = childProcessUsage();
-      const counts = env.sandbox.requests.counts();
+      const emulatorsAfter = emulatorUsage(env.sandbox);
+      const counts = await env.sandbox.requestCounts();
       const storageCounts = storage.counts();
       const outcomes = await readOutcomes(services, plan.runId, customers.length);
       const metricsCalls = (counts['metrics getBatch'] ?? 0) + (counts['arm metrics'] ?? 0);
@@ -186,11 +187,11 @@ async function main(): Promise<void> {
           .reduce((n, [, v]) => n + v, 0),
         'table batches': `${tableBatches} (≥${series}, ×${ratio(tableBatches, series)})`,
         'storage calls/customer': round(storageCalls / customers.length),
-        'cpu s': round((cpu.user + cpu.system) / 1e6),
-        'azurite cpu s':
-          azuriteBefore && azuriteAfter ? round(azuriteAfter.cpuSeconds - azuriteBefore.cpuSeconds) : '-',
-        'peak rss MB': Math.round(peakRss / 1e6),
-        'live heap MB': liveHeapMb(),
+        'product cpu s': round((cpu.user + cpu.system) / 1e6),
+        'sandbox cpu s': cpuBetween(emulatorsBefore.sandbox, emulatorsAfter.sandbox),
+        'azurite cpu s': cpuBetween(emulatorsBefore.azurite, emulatorsAfter.azurite),
+        'product peak rss MB': productPeakRssMb(),
+        'product live heap MB': liveHeapMb(),
       });
       storageByCycle.push({ mode, cycle: label, ...storageCounts });
       facts.push({ mode, cycle: label, seconds, metricsCalls, stateReads, failed: customers.length - outcomes.ok });
@@ -217,7 +218,8 @@ async function main(): Promise<void> {
     healthMs: await timeIt(() => getHealth(first)),
     ...(await measureFanOut(first)),
   };
-  clearInterval(sampler);
+  const peakRssMb = productPeakRssMb();
+  const emulators = emulatorUsage(env.sandbox);
   const importTimes = measureImportTimes();
 
   const report = {
@@ -230,22 +232,33 @@ async function main(): Promise<void> {
     lowerBounds: bound,
     cycles: rows,
     views,
-    peakRssMb: Math.round(peakRss / 1e6),
+    peakRssMb,
+    emulators: { sandbox: emulators.sandbox ?? '-', azurite: emulators.azurite ?? '-' },
     importTimes,
     storageByCycle,
     targets: checkTargets({
       customers: customers.length,
       metricsLowerBound: bound.metricsBatch,
       cycles: facts,
-      peakRssMb: Math.round(peakRss / 1e6),
+      peakRssMb,
       dashboardMs: views.dashboardMs,
       importRatio: importTimes.importRatio,
     }),
-    note: 'RSS is this process: the product plus the in-process sandbox cloud; Azurite runs in its own process.',
+    note:
+      'Peak RSS, live heap and CPU are this process: the product (local Functions host, SDK clients, workers) and ' +
+      'the bench driving it. The sandbox cloud and Azurite each run in their own process; their CPU and memory ' +
+      '(emulators) are what emulating Azure costs, apart from the product.',
   };
   console.table(rows);
   const { perEntryMs, ...importSummary } = importTimes;
-  console.table([{ ...views, ...importSummary, 'peak rss MB (product + sandbox)': report.peakRssMb }]);
+  console.table([{ ...views, ...importSummary, 'product peak rss MB': peakRssMb }]);
+  console.table(
+    Object.entries({ sandbox: emulators.sandbox, azurite: emulators.azurite }).map(([emulator, usage]) => ({
+      emulator,
+      'cpu s (whole run)': usage ? round(usage.cpuSeconds) : '-',
+      'peak rss MB': usage?.peakRssMb ?? '-',
+    })),
+  );
   console.table(Object.entries(perEntryMs).map(([entry, importMs]) => ({ entry, importMs })));
   console.table(report.targets);
   const dir = join(process.cwd(), 'test-output');
@@ -275,8 +288,25 @@ async function startBenchHost(
   });
 }
 
+/** The emulators' own processes, read from /proc: the sandbox cloud by its pid, Azurite as every other child. */
+function emulatorUsage(sandbox: SandboxProcess): {
+  sandbox: ProcessUsage | undefined;
+  azurite: ProcessUsage | undefined;
+} {
+  return { sandbox: processUsage(sandbox.pid), azurite: childProcessUsage(process.pid, [sandbox.pid]) };
+}
+
+function cpuBetween(before: ProcessUsage | undefined, after: ProcessUsage | undefined): number | '-' {
+  return before && after ? round(after.cpuSeconds - before.cpuSeconds) : '-';
+}
+
+/** This process's peak resident memory so far (getrusage's maxrss, in kB): the product's, emulators apart. */
+function productPeakRssMb(): number {
+  return Math.round((process.resourceUsage().maxRSS * 1024) / 1e6);
+}
+
 /** Azurite's three endpoints by `host:port`, so storage requests are counted per service. */
-function azuriteServiceOf(env: LocalEnvironment): StorageServiceOf {
+function azuriteServiceOf(env: LocalEnvironment<SandboxEndpoints>): StorageServiceOf {
   const byHost = new Map<string, 'blob' | 'queue' | 'table'>([
     [new URL(env.azurite.blobEndpoint).host, 'blob'],
     [new URL(env.azurite.queueEndpoint).host, 'queue'],

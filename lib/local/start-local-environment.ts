@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { startAzurite, type RunningAzurite } from './azurite/start-azurite';
 import { buildDemoScenario, type DemoScenario } from './demo/build-demo-scenario';
 import { resolveSandboxStorageUrls } from './demo/add-delivery-demo';
-import { startSandboxCloud, type SandboxCloud } from './sandbox/start-sandbox-cloud';
+import type { SandboxUrls } from './sandbox/sandbox-context';
+import { startSandboxCloud, type SandboxCloud, type SandboxCloudOptions } from './sandbox/start-sandbox-cloud';
 import { createLocalCertificate } from './tls/create-local-certificate';
 import { trustCertificate } from './tls/trust-certificate';
 import { writeCertificateFiles } from './tls/write-certificate-files';
@@ -13,19 +14,29 @@ import { SETTINGS, type SettingSpec } from '../config/settings';
 const HEALTH_SWEEP_DEFAULT =
   (SETTINGS as readonly SettingSpec[]).find((s) => s.name === 'HEALTH_SWEEP_SCHEDULE')?.default ?? '';
 
+/** What the app settings need from a sandbox cloud, wherever it runs (in this process or its own). */
+export interface SandboxEndpoints {
+  readonly urls: SandboxUrls;
+  readonly identityHeader: string;
+  readonly managedIdentity: { readonly clientId: string; readonly objectId: string };
+  close(): Promise<void>;
+}
+
 /** Azurite plus the sandbox cloud, with the app settings that point the app at them. */
-export interface LocalEnvironment {
+export interface LocalEnvironment<Sandbox extends SandboxEndpoints = SandboxCloud> {
   /** App settings, exactly as they would be set on a function app (and exported to process.env). */
   readonly appSettings: Readonly<Record<string, string>>;
   readonly azurite: RunningAzurite;
-  readonly sandbox: SandboxCloud;
+  readonly sandbox: Sandbox;
   readonly scenario: DemoScenario;
   close(): Promise<void>;
 }
 
-export interface LocalEnvironmentOptions {
+export interface LocalEnvironmentOptions<Sandbox extends SandboxEndpoints = SandboxCloud> {
   readonly scenario?: DemoScenario;
   readonly now?: () => Date;
+  /** Starts the sandbox cloud; default in this process (`startSandboxCloud`). The bench runs it in its own. */
+  readonly startSandbox?: (options: SandboxCloudOptions) => Promise<Sandbox>;
 }
 
 /**
@@ -33,7 +44,11 @@ export interface LocalEnvironmentOptions {
  * only, Azurite over HTTPS with that certificate, and the sandbox cloud (Entra ID, managed identity,
  * Key Vault, ARM) seeded with the demo customers. Both start in parallel (~2 s).
  */
-export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
+export async function startLocalEnvironment<Sandbox extends SandboxEndpoints = SandboxCloud>(
+  options: LocalEnvironmentOptions<Sandbox> = {},
+): Promise<LocalEnvironment<Sandbox>> {
+  const startSandbox =
+    options.startSandbox ?? (startSandboxCloud as unknown as (options: SandboxCloudOptions) => Promise<Sandbox>);
   const scenario = options.scenario ?? buildDemoScenario(options.now?.());
   const certificate = await createLocalCertificate();
   trustCertificate(certificate.caPem);
@@ -41,7 +56,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const files = await writeCertificateFiles(certificate, certDir);
   const [azurite, sandbox] = await Promise.all([
     startAzurite({ certPath: files.certPath, keyPath: files.keyPath }),
-    startSandboxCloud({ certificate, seed: scenario.seed, ...(options.now ? { now: options.now } : {}) }),
+    startSandbox({ certificate, seed: scenario.seed, ...(options.now ? { now: options.now } : {}) }),
   ]);
   const appSettings = {
     AzureWebJobsStorage: azurite.connectionString,

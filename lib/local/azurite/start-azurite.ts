@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { AppError } from '../../errors/app-error';
+import { killWithThisProcess } from '../kill-with-this-process';
 
 /** Azurite's single built-in account. The key is public (documented by Microsoft), not a secret. */
 export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
@@ -79,14 +80,9 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<R
   ];
   // cwd: Azurite may drop debug/telemetry files where it runs; keep them out of the repository.
   const child = spawn(process.execPath, args, { cwd: os.tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
-  const endpoints = await waitForEndpoints(child, options.onOutput).catch((error: unknown) => {
-    process.removeListener('exit', killOnExit);
-    child.kill('SIGKILL');
+  const close = killWithThisProcess(child);
+  const endpoints = await waitForEndpoints(child, options.onOutput).catch(async (error: unknown) => {
+    await close();
     throw error;
   });
 
@@ -98,18 +94,6 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<R
   const connectionString =
     `DefaultEndpointsProtocol=${protocol};AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};` +
     `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`;
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      process.removeListener('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      // In-memory data needs no graceful shutdown.
-      child.kill('SIGKILL');
-    });
-    return closing;
-  };
   return { blobEndpoint, queueEndpoint, tableEndpoint, connectionString, close };
 }
 
