@@ -10,7 +10,8 @@ import type { CoverageSummary } from '../store/coverage-store';
 import type { Customer } from '../customers/customer';
 import { AppError } from '../errors/app-error';
 import { collectCustomer, type CollectResult } from './collect-customer';
-import { checkCollectMessage, checkRunOwnership } from './check-collect-message';
+import { checkRunOwnership } from './check-collect-message';
+import { admitQueuedMessage } from './admit-queued-message';
 import { parseCollectMessage, type CollectMessage } from './collect-message';
 import { MAX_DEQUEUE_COUNT, recordRunProgress, UNKNOWN_ERROR_ATTEMPTS } from './record-run-progress';
 import { describeError } from '../logging/describe-error';
@@ -47,21 +48,7 @@ export async function handleCollectMessage(
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
   // A run's delayed follow-up: metrics only, under the run's own id (lib/settle).
   if (message.trigger === 'settle') return handleSettleMessage(services, message, log, dequeueCount);
-  const rejected =
-    checkCollectMessage(message, {
-      schedule: services.config.collectSchedule,
-      now: services.now(),
-      retentionDays: services.config.metricsRetentionDays,
-    }) ?? checkRunOwnership(message, await services.runs.find(message.runId, message.customerId));
-  if (rejected) {
-    log.error(`Dropping queue message: ${rejected.message}`, {
-      code: rejected.code,
-      runId: message.runId,
-      customerId: message.customerId,
-      dequeueCount,
-    });
-    return;
-  }
+  if (!(await admitQueuedMessage(services, message, checkRunOwnership, log, dequeueCount, 'queue'))) return;
   const progress = recordRunProgress(services.runs, message, dequeueCount, services.now, log);
   await progress.started();
   let customer: Customer | undefined;

@@ -1,6 +1,6 @@
 import type { Services } from '../app/create-services';
 import { withCustomerAudit } from '../audit/with-customer-audit';
-import { checkCollectMessage } from '../collect/check-collect-message';
+import { admitQueuedMessage } from '../collect/admit-queued-message';
 import type { CollectMessage } from '../collect/collect-message';
 import { MAX_DEQUEUE_COUNT } from '../collect/record-run-progress';
 import { AppError, isAppError } from '../errors/app-error';
@@ -54,22 +54,7 @@ export async function handleSettleMessage(
   log: Logger,
   dequeueCount: number,
 ): Promise<void> {
-  const run = await services.runs.find(message.runId, message.customerId);
-  const rejected =
-    checkCollectMessage(message, {
-      schedule: services.config.collectSchedule,
-      now: services.now(),
-      retentionDays: services.config.metricsRetentionDays,
-    }) ?? checkSettleOwnership(message, run);
-  if (rejected) {
-    log.error(`Dropping settle message: ${rejected.message}`, {
-      code: rejected.code,
-      runId: message.runId,
-      customerId: message.customerId,
-      dequeueCount,
-    });
-    return;
-  }
+  if (!(await admitQueuedMessage(services, message, checkSettleOwnership, log, dequeueCount, 'settle'))) return;
   const calls: TenantCalls = { calls: 0, metricsCalls: 0 };
   const record = (fields: Partial<RunRecord>) =>
     services.runs
