@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Aggregation } from '../../customers/customer';
 import { AGGREGATIONS } from '../../customers/customer';
 import { authenticateBearer } from './authenticate-bearer';
@@ -8,7 +8,7 @@ import { handleResourceGraphRequest, RESOURCE_GRAPH_PATH } from './handle-resour
 import { parseIsoDuration } from '../../metrics/parse-iso-duration';
 import { providerBody, unsupportedApiVersion } from './provider-api-versions';
 import { ARM_READ_ROLES, ROLE_DEFINITION_IDS } from './role-definitions';
-import { ARM_AUDIENCE, type SandboxContext } from './sandbox-context';
+import { ARM_AUDIENCE, type SandboxContext, type SandboxRequestHandler } from './sandbox-context';
 import { parseResourceId, subscriptionOf, type SandboxResource } from './sandbox-state';
 import { sendJson } from './send-json';
 
@@ -29,13 +29,7 @@ type Operation =
  * against the subscription's and the principal's roles at the scope or any parent, and answers
  * in ARM's wire formats (wrapped errors, except the flat per-resource metrics errors).
  */
-export function handleArmRequest(
-  context: SandboxContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  query: URLSearchParams,
-): void {
+export const handleArmRequest: SandboxRequestHandler = (context, req, res, path, query) => {
   const { state } = context;
   if (!query.get('api-version')) {
     return sendJson(res, 400, {
@@ -124,7 +118,7 @@ export function handleArmRequest(
   if (operation.kind === 'metricDefinitions') return sendJson(res, 200, metricDefinitionsBody(resource));
   const metrics = metricsBody(resource, query, state.now(), state.metricIngestionDelayMs);
   sendJson(res, metrics.status, metrics.body);
-}
+};
 
 /**
  * Takes one read from the principal's bucket for the subscription (or tenant) and sets

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { authenticateBearer } from './authenticate-bearer';
-import type { SandboxContext } from './sandbox-context';
+import type { SandboxRequestHandler } from './sandbox-context';
 import { MAX_INGESTION_CALL_BYTES, type SandboxStreamColumn } from './sandbox-logs-ingestion';
 import { LOGS_INGESTION_ROLES } from './role-definitions';
 import { sendJson } from './send-json';
@@ -29,13 +29,7 @@ const PATH = /^\/dataCollectionRules\/([^/]+)\/streams\/([^/]+)$/;
  * type, is a 400 here. Azure accepts the call and silently drops what it cannot map (the SDK guide's
  * "Troubleshooting missing logs"), which in a test would hide schema drift instead of failing.
  */
-export async function handleLogsIngestionRequest(
-  context: SandboxContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  query: URLSearchParams,
-): Promise<void> {
+export const handleLogsIngestionRequest: SandboxRequestHandler = async (context, req, res, path, query) => {
   const { state } = context;
   const ingestion = state.logsIngestion;
   const match = PATH.exec(path);
@@ -111,7 +105,7 @@ export async function handleLogsIngestionRequest(
   });
   res.writeHead(204);
   res.end();
-}
+};
 
 /** Why a record does not fit the stream declaration, or undefined when it does. */
 function checkRow(row: unknown, index: number, columns: readonly SandboxStreamColumn[]): string | undefined {

@@ -1,8 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateBearer } from './authenticate-bearer';
 import { metricsBody } from './handle-arm-request';
 import { readRequestBody } from './read-request-body';
-import { ARM_AUDIENCE, METRICS_AUDIENCE, type SandboxContext } from './sandbox-context';
+import { ARM_AUDIENCE, METRICS_AUDIENCE, type SandboxContext, type SandboxRequestHandler } from './sandbox-context';
 import { parseResourceId, type SandboxPrincipal } from './sandbox-state';
 import type { SandboxRoleName } from './sandbox-seed';
 import { sendJson } from './send-json';
@@ -29,13 +28,7 @@ const BATCH_ROLES: readonly SandboxRoleName[] = ['Monitoring Reader', 'Reader', 
  * MetricBatchExample*.json: one `values` item per resource, each a per-resource metrics response with
  * `starttime`, `endtime`, `resourceid`. Throttling (529) is produced by injected faults.
  */
-export async function handleMetricsBatchRequest(
-  context: SandboxContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  query: URLSearchParams,
-): Promise<void> {
+export const handleMetricsBatchRequest: SandboxRequestHandler = async (context, req, res, path, query) => {
   const route = METRICS_BATCH_PATH.exec(path);
   if (!route?.[1] || !route[2] || req.method !== 'POST') {
     return sendJson(
@@ -148,7 +141,7 @@ export async function handleMetricsBatchRequest(
     });
   }
   sendJson(res, 200, { values });
-}
+};
 
 function allowed(context: SandboxContext, principal: SandboxPrincipal, subscriptionId: string): boolean {
   return context.state.hasRole(principal, `/subscriptions/${subscriptionId}`, BATCH_ROLES);

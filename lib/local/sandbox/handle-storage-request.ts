@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateBearer } from './authenticate-bearer';
 import { BLOB_READ_ROLES, BLOB_WRITE_ROLES } from './role-definitions';
 import type { SandboxBlob, SandboxContainer } from './sandbox-blob-store';
-import type { SandboxContext } from './sandbox-context';
+import type { SandboxContext, SandboxRequestHandler } from './sandbox-context';
 import { subscriptionOf, type SandboxResource } from './sandbox-state';
 
 /** Audience of Azure Storage tokens (the same in every public-cloud account). */
@@ -22,13 +22,7 @@ const SERVICE_VERSION = '2025-01-05';
  * Owner and Contributor are control-plane roles and grant no blob access). Errors use Storage's XML shape.
  * Blobs are kept in memory (SandboxBlobStore): create/get container, put/get/head/delete block blob, list.
  */
-export async function handleStorageRequest(
-  context: SandboxContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  query: URLSearchParams,
-): Promise<void> {
+export const handleStorageRequest: SandboxRequestHandler = async (context, req, res, path, query) => {
   const { state } = context;
   const requestId = randomUUID();
   const version = header(req, 'x-ms-version') ?? SERVICE_VERSION;
@@ -174,7 +168,7 @@ export async function handleStorageRequest(
     );
   }
   return fail(405, 'UnsupportedHttpVerb', "The resource doesn't support the specified HTTP verb.");
-}
+};
 
 /**
  * Writes an Azure Storage error: `<Error><Code>…</Code><Message>…\nRequestId:…\nTime:…</Message></Error>`

@@ -1,8 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateBearer } from './authenticate-bearer';
 import { readRequestBody } from './read-request-body';
 import { SECRET_READ_ROLES, SECRET_WRITE_ROLES } from './role-definitions';
-import { KEY_VAULT_AUDIENCE, type SandboxContext } from './sandbox-context';
+import { KEY_VAULT_AUDIENCE, type SandboxContext, type SandboxRequestHandler } from './sandbox-context';
 import type { SandboxRoleName } from './sandbox-seed';
 import type { SandboxVaultSecretVersion } from './sandbox-state';
 import { sendJson } from './send-json';
@@ -20,13 +19,7 @@ const RETENTION_DAYS = 90;
  * bundle without its value, all versions and their tags back) or purged (`DELETE /deletedsecrets/{name}`,
  * 204). Tags belong to each version and come back with the secret's properties.
  */
-export async function handleVaultRequest(
-  context: SandboxContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  query: URLSearchParams,
-): Promise<void> {
+export const handleVaultRequest: SandboxRequestHandler = async (context, req, res, path, query) => {
   const { state } = context;
   const challenge = {
     'www-authenticate': `Bearer authorization="${context.urls.authorityHost}/${state.homeTenantId}", resource="${KEY_VAULT_AUDIENCE}"`,
@@ -193,7 +186,7 @@ export async function handleVaultRequest(
   sendJson(res, 400, {
     error: { code: 'BadParameter', message: `The sandbox vault does not support ${method} ${path}` },
   });
-}
+};
 
 /** The secret bundle of GetSecret/SetSecret (keys in the examples' order; optional ones only when set). */
 export function bundleOf(secret: SandboxVaultSecretVersion, vaultUrl: string): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenSigner } from './create-token-signer';
 import type { SandboxState } from './sandbox-state';
 
@@ -33,6 +34,18 @@ export interface SandboxContext {
   readonly urls: SandboxUrls;
   readonly identityHeader: string;
 }
+
+/**
+ * One sandbox service (ARM, Key Vault, Storage, ...): its listener hands every request over with the path and
+ * query already split off the URL. Each service authenticates and answers in its own Azure wire format.
+ */
+export type SandboxRequestHandler = (
+  context: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+) => void | Promise<void>;
 
 /** Audience Key Vault tokens carry. */
 export const KEY_VAULT_AUDIENCE = 'https://vault.azure.net';

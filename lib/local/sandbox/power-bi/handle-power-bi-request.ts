@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateBearer } from '../authenticate-bearer';
 import { readRequestBody } from '../read-request-body';
-import type { SandboxContext } from '../sandbox-context';
+import type { SandboxContext, SandboxRequestHandler } from '../sandbox-context';
 import { sendJson } from '../send-json';
 import { evaluateDax } from './evaluate-dax';
 import { parseSkuCapacityUnits } from './parse-sku-capacity-units';
@@ -144,13 +144,7 @@ export async function handlePowerBiRequest(
  * the capacities the principal administers or contributes to, `{value:[{id,displayName,sku,region,state}]}`,
  * paged with `continuationToken`/`continuationUri`. Fabric errors are `{requestId, errorCode, message}`.
  */
-export function handleFabricRequest(
-  context: SandboxContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  query: URLSearchParams,
-): void {
+export const handleFabricRequest: SandboxRequestHandler = (context, req, res, path, query) => {
   const requestId = crypto.randomUUID();
   const error = (status: number, errorCode: string, message: string) =>
     sendJson(res, status, { requestId, errorCode, message }, { requestid: requestId });
@@ -182,4 +176,4 @@ export function handleFabricRequest(
       ? { continuationToken: next, continuationUri: `https://${host}/v1/capacities?continuationToken=${next}` }
       : {}),
   });
-}
+};
