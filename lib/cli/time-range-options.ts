@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-/** The options of a command over a time range of one customer (audit, coverage): same formats as `query`. */
+/** The options of a command over a time range (audit, coverage, operator-audit): same formats as `query`. */
 export interface TimeRangeOptions {
   from?: string;
   to?: string;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
-import { formatTable } from '../format-table';
+import { printAuditPage, type AuditPage } from '../print-audit-page';
 import { addTimeRangeOptions, type TimeRangeOptions } from '../time-range-options';
 
 interface AuditEntry {
@@ -25,28 +25,16 @@ export function registerAuditCommand(program: Command, context: CliContext): Com
   ).action(async (id: string, options: TimeRangeOptions, command: Command) => {
     const { body } = await context
       .api(command)
-      .request<{ entries: AuditEntry[]; truncated: boolean; from: string; to: string }>(
-        'GET',
-        `customers/${encodeURIComponent(id)}/audit`,
-        { query: { from: options.from, to: options.to } },
-      );
-    if (options.json) return context.io.out(`${JSON.stringify(body, null, 2)}\n`);
-    context.io.out(
-      formatTable(
-        ['TIME', 'OPERATION', 'STATUS', 'RESOURCE', 'REQUEST ID'],
-        body.entries.map((e) => [
-          e.at,
-          e.operation,
-          String(e.status),
-          e.resource,
-          e.requestId ?? e.correlationId ?? '',
-        ]),
-      ),
-    );
-    context.io.err(
-      `${body.entries.length} call(s) into ${id}'s tenant from ${body.from} to ${body.to}` +
-        (body.truncated ? ' (truncated: narrow --from/--to)' : '') +
-        '\n',
+      .request<AuditPage<AuditEntry>>('GET', `customers/${encodeURIComponent(id)}/audit`, {
+        query: { from: options.from, to: options.to },
+      });
+    printAuditPage(
+      context.io,
+      body,
+      options.json,
+      ['TIME', 'OPERATION', 'STATUS', 'RESOURCE', 'REQUEST ID'],
+      (e) => [e.at, e.operation, String(e.status), e.resource, e.requestId ?? e.correlationId ?? ''],
+      `call(s) into ${id}'s tenant`,
     );
   });
 }
