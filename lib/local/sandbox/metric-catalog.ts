@@ -48,10 +48,14 @@ const BLOB_TIER: MetricDimensionSpec = {
   values: ['Hot', 'Standard', 'Cool', 'Archive', 'Untiered'],
 };
 const ALL: readonly Aggregation[] = ['Average', 'Minimum', 'Maximum', 'Total', 'Count'];
+const AVERAGE_MIN_MAX: readonly Aggregation[] = ['Average', 'Minimum', 'Maximum'];
 
 /**
  * The metric definitions the sandbox publishes per resource type (lower-case keys). Types
  * without an entry, or with an empty list (Fabric capacities), publish no metrics.
+ * One literal per metric on purpose: each entry is Azure's own definition (name, localized name,
+ * description, unit, aggregations, as Metric Definitions - List returns them) plus its generator
+ * shape, so each can be compared with Azure's published list; the entries repeat a shape, not logic.
  */
 export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
   'microsoft.compute/virtualmachines': [
@@ -114,7 +118,7 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
       unit: 'Percent',
       metricClass: 'Saturation',
       primaryAggregation: 'Average',
-      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      supportedAggregations: AVERAGE_MIN_MAX,
       shape: { kind: 'diurnal', base: 45, amplitude: 30, noise: 15, min: 0, max: 100, decimals: 2 },
     },
     {
@@ -125,7 +129,7 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
       unit: 'Count',
       metricClass: 'Errors',
       primaryAggregation: 'Average',
-      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      supportedAggregations: AVERAGE_MIN_MAX,
       shape: { kind: 'rareEvent', probability: 0.02 },
     },
     {
@@ -135,7 +139,7 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
       unit: 'Percent',
       metricClass: 'Saturation',
       primaryAggregation: 'Average',
-      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      supportedAggregations: AVERAGE_MIN_MAX,
       shape: { kind: 'diurnal', base: 20, amplitude: 15, noise: 8, min: 0, max: 100, decimals: 2 },
     },
   ],
@@ -168,7 +172,7 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
       unit: 'Percent',
       metricClass: 'Availability',
       primaryAggregation: 'Average',
-      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      supportedAggregations: AVERAGE_MIN_MAX,
       shape: { kind: 'diurnal', base: 99.99, amplitude: 0, noise: 0.02, min: 99.9, max: 100, decimals: 3 },
     },
   ],
@@ -183,7 +187,7 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
       unit: 'Count',
       metricClass: 'Saturation',
       primaryAggregation: 'Average',
-      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      supportedAggregations: AVERAGE_MIN_MAX,
       shape: { kind: 'levels', levels: { Hot: 7, Standard: 2, Cool: 0, Archive: 0, Untiered: 0 } },
       dimensions: [BLOB_TIER],
       timeGrains: ['PT1H'],
@@ -195,7 +199,7 @@ export const METRIC_CATALOG: Readonly<Record<string, readonly MetricSpec[]>> = {
       unit: 'Bytes',
       metricClass: 'Saturation',
       primaryAggregation: 'Average',
-      supportedAggregations: ['Average', 'Minimum', 'Maximum'],
+      supportedAggregations: AVERAGE_MIN_MAX,
       shape: { kind: 'levels', levels: { Standard: 621492, Hot: 4733, Archive: 0, Untiered: 0, Cool: 0 } },
       dimensions: [BLOB_TIER],
       timeGrains: ['PT1H'],
