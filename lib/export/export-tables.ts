@@ -47,6 +47,9 @@ const attemptColumns = [
   },
 ] as const satisfies readonly ExportColumn[];
 
+// Every column is its own literal on purpose: these lists are the schema, mirrored column by column in
+// logs-export.bicep, and their `as const` names and types are what RowOf builds the row types from. Only
+// the attempt columns the metrics and runs tables both end with (attemptColumns) are shared.
 /** Every collected datapoint: one row per resource, metric, dimension values and time grain slot. */
 export const METRICS_TABLE = {
   table: 'CtcMetrics_CL',
