@@ -15,7 +15,10 @@ export interface RunFacts {
   /** The product's process alone: the sandbox cloud and Azurite run in their own. */
   readonly peakRssMb: number;
   readonly dashboardMs: number | string;
+  /** Slowest function entry's import over a hello-world app's, in CPU time (the idle-instance cost). */
   readonly importRatio: number;
+  /** The same in wall-clock time, shown beside it (it also counts waiting for a core on a busy machine). */
+  readonly importWallRatio?: number;
 }
 
 export interface TargetCheck {
@@ -80,7 +83,12 @@ export function checkTargets(run: RunFacts): TargetCheck[] {
     (v) => v < 2000,
     ' ms',
   );
-  add('function entry import under 1.5 × hello-world', run.importRatio, (v) => v < 1.5, '×');
+  add(
+    'function entry import under 1.5 × hello-world (CPU time)',
+    run.importRatio,
+    (v) => v < 1.5,
+    run.importWallRatio === undefined ? '×' : `× (wall ${round(run.importWallRatio)}×)`,
+  );
   return checks;
 }
 

@@ -43,6 +43,13 @@ describe('checkTargets', () => {
     expect(checks.find((c) => c.target.startsWith('batch ≥'))?.measured).toBe('2.22×');
   });
 
+  it('checks cold start on CPU time and shows the wall-clock ratio beside it', () => {
+    const check = (importWallRatio?: number) =>
+      checkTargets(run({ importRatio: 1.19, importWallRatio })).find((c) => c.target.startsWith('function entry'));
+    expect(check(2.4)).toMatchObject({ measured: '1.19× (wall 2.4×)', met: true });
+    expect(check()).toMatchObject({ measured: '1.19×', met: true });
+  });
+
   it('says "not measured" when the run had no per-resource cycle, instead of passing', () => {
     const checks = met(checkTargets(run({ cycles: [cycle({})] })));
     expect(checks['batch ≥ 2.5× fewer metrics calls than per resource']).toBe('not measured');
