@@ -29,22 +29,33 @@ export interface TargetImportTimes {
   /** Each sample over the hello-world sample taken right next to it (same moment, same machine load). */
   readonly wallRatio: Spread;
   readonly cpuRatio: Spread;
-  /** Modules loaded beyond what hello world loads (our own files; hello world's one file not counted). */
+  /** Modules loaded beyond what its hello world loads (our glue; the function files themselves not counted). */
   readonly extraModules: number;
+}
+
+export interface HelloWorldTimes {
+  /** Functions it registers, one file each. */
+  readonly functions: number;
+  readonly wallMs: Spread;
+  readonly cpuMs: Spread;
+  readonly modules: number;
 }
 
 export interface ImportTimes {
   readonly node: string;
   /** The `@azure/functions` version both hello world and the entries load. */
   readonly functionsLibrary: string;
-  /** Samples per target (entry or whole app), each paired with one hello-world sample. */
+  /** Samples per import (entry or whole app), each paired with one sample of its hello world. */
   readonly runs: number;
   /** 1-minute load average before and after measuring: how busy the machine was. */
   readonly loadAverage: readonly [number, number];
-  readonly helloWorld: { readonly wallMs: Spread; readonly cpuMs: Spread; readonly modules: number };
+  /** One function: what each entry is compared with. */
+  readonly helloWorld: HelloWorldTimes;
+  /** As many hello-world functions as the app has, one file each: what the whole app is compared with. */
+  readonly helloWorldApp: HelloWorldTimes;
   /** Every entry of dist/functions alone, as the host's worker requires it. */
   readonly perEntry: Readonly<Record<string, TargetImportTimes>>;
-  /** Every entry in one process, as the host's worker loads the app on a cold start. */
+  /** Every entry in one process, as the host's worker loads the app on a cold start (ratios over `helloWorldApp`). */
   readonly app: TargetImportTimes;
   /** The entry with the highest median CPU ratio. */
   readonly slowestEntry: string;
@@ -52,17 +63,19 @@ export interface ImportTimes {
   readonly importRatio: number;
   /** The same in wall-clock time (meaningful when the machine is idle; see `loadAverage`). */
   readonly importWallRatio: number;
-  /** The whole app's median CPU time over hello world's. */
+  /** The whole app's median CPU time over a hello-world app with as many functions. */
   readonly importAppRatio: number;
+  /** The whole app's median CPU time over the one-function hello world's (what N functions cost at all). */
+  readonly importAppOverOneFunction: number;
 }
 
 /**
  * A hello-world Functions app, as `func new --template "HTTP trigger"` writes it for the v4 Node model:
  * one file that the worker requires like ours, `@azure/functions` and one HTTP registration.
  */
-const HELLO_WORLD_SOURCE = `const { app } = require('@azure/functions');
+const helloWorldSource = (functionName: string) => `const { app } = require('@azure/functions');
 
-app.http('httpTrigger1', {
+app.http('${functionName}', {
   methods: ['GET', 'POST'],
   authLevel: 'anonymous',
   handler: async (request, context) => {
@@ -75,7 +88,8 @@ app.http('httpTrigger1', {
 
 /**
  * Import time of every compiled function entry (dist/functions/*.js, each alone in a fresh Node process)
- * and of the whole app (all entries in one process) against a hello-world Functions app.
+ * against a one-function hello-world Functions app, and of the whole app (all entries in one process, as
+ * the worker loads it) against a hello-world app with as many functions (one template file each).
  *
  * Fair and robust on a shared 2-core machine:
  * - same Node (this process's), same `@azure/functions` (the project's node_modules, resolved from the
@@ -92,9 +106,13 @@ app.http('httpTrigger1', {
 export function measureImportTimes(root = process.cwd(), runs = 9): ImportTimes {
   const loadBefore = loadavg()[0] ?? 0;
   const installCore = require.resolve('../local/host/install-functions-core');
-  const helloWorld = join(root, 'test-output', 'hello-world', 'hello.js');
-  mkdirSync(join(root, 'test-output', 'hello-world'), { recursive: true });
-  writeFileSync(helloWorld, HELLO_WORLD_SOURCE);
+  const helloDir = join(root, 'test-output', 'hello-world');
+  mkdirSync(helloDir, { recursive: true });
+  const writeHello = (index: number): string => {
+    const file = join(helloDir, `http-trigger-${index}.js`);
+    writeFileSync(file, helloWorldSource(`httpTrigger${index}`));
+    return file;
+  };
 
   const sample = (files: readonly string[]): ImportSample => {
     const code =
@@ -112,30 +130,43 @@ export function measureImportTimes(root = process.cwd(), runs = 9): ImportTimes 
     .sort()
     .map((entry) => join(root, entry));
   if (entries.length === 0) throw new Error(`no dist/functions/*.js under ${root}: run \`npm run build\` first`);
-  const targets: ReadonlyArray<readonly [string, readonly string[]]> = [
-    ...entries.map((entry) => [basename(entry, '.js'), [entry]] as const),
-    ['(whole app)', entries],
+  const helloWorld = [writeHello(1)];
+  const helloWorldApp = entries.map((_, index) => writeHello(index + 1));
+  const APP = '(whole app)';
+  // Each import with the hello world it is compared with.
+  const targets: ReadonlyArray<readonly [string, readonly string[], readonly string[]]> = [
+    ...entries.map((entry) => [basename(entry, '.js'), [entry], helloWorld] as const),
+    [APP, entries, helloWorldApp],
   ];
   // Warm-up: the first processes after a build pay for reading files into the page cache.
-  sample([helloWorld]);
+  sample(helloWorldApp);
   sample(entries);
 
   const hello: ImportSample[] = [];
+  const helloApp: ImportSample[] = [];
   const pairs = new Map<string, Array<{ hello: ImportSample; target: ImportSample }>>(targets.map(([n]) => [n, []]));
   for (let run = 0; run < runs; run++) {
-    targets.forEach(([name, files], index) => {
+    targets.forEach(([name, files, baseline], index) => {
       const helloFirst = (run + index) % 2 === 0;
-      const first = sample(helloFirst ? [helloWorld] : files);
-      const second = sample(helloFirst ? files : [helloWorld]);
+      const first = sample(helloFirst ? baseline : files);
+      const second = sample(helloFirst ? files : baseline);
       const pair = helloFirst ? { hello: first, target: second } : { hello: second, target: first };
-      hello.push(pair.hello);
+      (name === APP ? helloApp : hello).push(pair.hello);
       pairs.get(name)?.push(pair);
     });
   }
 
-  const helloModules = spreadOf(hello.map((s) => s.modules)).median;
+  const helloTimes = (samples: readonly ImportSample[], functions: number): HelloWorldTimes => ({
+    functions,
+    wallMs: spreadOf(samples.map((s) => s.wallMs)),
+    cpuMs: spreadOf(samples.map((s) => s.cpuMs)),
+    modules: spreadOf(samples.map((s) => s.modules)).median,
+  });
+  const oneFunction = helloTimes(hello, 1);
+  const sameSize = helloTimes(helloApp, helloWorldApp.length);
   const timesOf = (name: string): TargetImportTimes => {
     const samples = pairs.get(name) ?? [];
+    const helloModules = name === APP ? sameSize.modules : oneFunction.modules;
     return {
       wallMs: spreadOf(samples.map((p) => p.target.wallMs)),
       cpuMs: spreadOf(samples.map((p) => p.target.cpuMs)),
@@ -148,7 +179,7 @@ export function measureImportTimes(root = process.cwd(), runs = 9): ImportTimes 
   const [slowestEntry, slowest] = Object.entries(perEntry).reduce((a, b) =>
     b[1].cpuRatio.median > a[1].cpuRatio.median ? b : a,
   );
-  const app = timesOf('(whole app)');
+  const app = timesOf(APP);
   const functionsPackage = JSON.parse(
     readFileSync(join(root, 'node_modules', '@azure', 'functions', 'package.json'), 'utf8'),
   ) as { version: string };
@@ -157,17 +188,15 @@ export function measureImportTimes(root = process.cwd(), runs = 9): ImportTimes 
     functionsLibrary: functionsPackage.version,
     runs,
     loadAverage: [round(loadBefore), round(loadavg()[0] ?? 0)],
-    helloWorld: {
-      wallMs: spreadOf(hello.map((s) => s.wallMs)),
-      cpuMs: spreadOf(hello.map((s) => s.cpuMs)),
-      modules: helloModules,
-    },
+    helloWorld: oneFunction,
+    helloWorldApp: sameSize,
     perEntry,
     app,
     slowestEntry,
     importRatio: slowest.cpuRatio.median,
     importWallRatio: slowest.wallRatio.median,
     importAppRatio: app.cpuRatio.median,
+    importAppOverOneFunction: round(app.cpuMs.median / oneFunction.cpuMs.median),
   };
 }
 
@@ -189,17 +218,22 @@ export function importTimeRows(times: ImportTimes): Record<string, string | numb
     '× hello, cpu': spread(t.cpuRatio, '×'),
     'modules beyond hello world': t.extraModules,
   });
+  const helloRow = (name: string, t: HelloWorldTimes) => ({
+    import: name,
+    'wall ms (p10-p90)': spread(t.wallMs),
+    'cpu ms (p10-p90)': spread(t.cpuMs),
+    '× hello, wall': '1×',
+    '× hello, cpu': '1×',
+    'modules beyond hello world': 0,
+  });
   return [
-    {
-      import: `hello world (@azure/functions ${times.functionsLibrary}, Node ${times.node})`,
-      'wall ms (p10-p90)': spread(times.helloWorld.wallMs),
-      'cpu ms (p10-p90)': spread(times.helloWorld.cpuMs),
-      '× hello, wall': '1×',
-      '× hello, cpu': '1×',
-      'modules beyond hello world': 0,
-    },
+    helloRow(
+      `hello world, 1 function (@azure/functions ${times.functionsLibrary}, Node ${times.node})`,
+      times.helloWorld,
+    ),
     ...Object.entries(times.perEntry).map(([name, t]) => row(name, t)),
-    row('whole app (every entry, one process)', times.app),
+    helloRow(`hello world, ${times.helloWorldApp.functions} functions (one file each)`, times.helloWorldApp),
+    row(`whole app (every entry, one process) over ${times.helloWorldApp.functions}-function hello world`, times.app),
   ];
 }
 
@@ -207,7 +241,8 @@ export function importTimeRows(times: ImportTimes): Record<string, string | numb
 export function describeImportTimes(times: ImportTimes): string {
   return (
     `slowest entry ${times.slowestEntry}: ${times.importRatio}× hello world in CPU time, ` +
-    `${times.importWallRatio}× in wall time; whole app ${times.importAppRatio}× (CPU); ` +
+    `${times.importWallRatio}× in wall time; whole app ${times.importAppRatio}× a hello-world app of as many ` +
+    `functions (${times.importAppOverOneFunction}× the one-function one), CPU; ` +
     `${times.runs} interleaved pairs per import, load average ${times.loadAverage[0]} → ${times.loadAverage[1]}`
   );
 }
