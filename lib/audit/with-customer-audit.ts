@@ -12,6 +12,7 @@ export interface AuditDependencies {
 /**
  * Runs `work` (a collection or a test run of one customer) with an audit recorder, then writes what
  * it recorded in one batch, whether `work` succeeded or threw. Audit failures are logged only.
+ * `options.prune: false` skips dropping the customer's entries past retention this time (see prunesAuditRetention).
  */
 export async function withCustomerAudit<T>(
   deps: AuditDependencies,
@@ -19,11 +20,13 @@ export async function withCustomerAudit<T>(
   runId: string,
   log: Logger,
   work: () => Promise<T>,
+  options: { readonly prune?: boolean } = {},
 ): Promise<T> {
   const recorder = new AuditRecorder(customerId, runId);
   try {
     return await runWithAudit(recorder, work);
   } finally {
-    await flushAudit(deps.audit, recorder, deps.config.auditRetentionDays, deps.now(), log);
+    const retentionDays = options.prune === false ? undefined : deps.config.auditRetentionDays;
+    await flushAudit(deps.audit, recorder, retentionDays, deps.now(), log);
   }
 }

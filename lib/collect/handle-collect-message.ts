@@ -1,6 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { Services } from '../app/create-services';
 import { withCustomerAudit } from '../audit/with-customer-audit';
+import { prunesAuditRetention } from '../audit/audit-retention';
 import { isAppError } from '../errors/app-error';
 import { updateCustomerHealthSafely } from '../health/update-customer-health';
 import { collectQueueOutput } from '../app/bindings';
@@ -57,8 +58,13 @@ export async function handleCollectMessage(
   try {
     // The registry is read once per message: the collection and the health update after it share this read.
     customer = await services.registry.find(message.customerId);
-    result = await withCustomerAudit(services, message.customerId, message.runId, log, () =>
-      countTenantCalls(calls, () => collectCustomer(message, services, log, dequeueCount, { customer })),
+    result = await withCustomerAudit(
+      services,
+      message.customerId,
+      message.runId,
+      log,
+      () => countTenantCalls(calls, () => collectCustomer(message, services, log, dequeueCount, { customer })),
+      { prune: prunesAuditRetention(message) },
     );
   } catch (error) {
     await progress.threw(error, calls);

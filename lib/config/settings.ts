@@ -140,7 +140,7 @@ export const SETTINGS = [
     default: '90',
     required: false,
     description:
-      "Days the access audit (every call into a customer's tenant) is kept; older entries are deleted after each run.",
+      "Days the access audit (every call into a customer's tenant) is kept; older entries are deleted by each customer's first run of the UTC day.",
     setBy: 'infra',
   },
   {

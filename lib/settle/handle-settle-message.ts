@@ -75,8 +75,14 @@ export async function handleSettleMessage(
       );
   let result: SettleResult;
   try {
-    result = await withCustomerAudit(services, message.customerId, message.runId, log, () =>
-      countTenantCalls(calls, () => settleCustomerWindow(message, services)),
+    // The run's own collection prunes the audit when its window is due (prunesAuditRetention): a follow-up never does.
+    result = await withCustomerAudit(
+      services,
+      message.customerId,
+      message.runId,
+      log,
+      () => countTenantCalls(calls, () => settleCustomerWindow(message, services)),
+      { prune: false },
     );
   } catch (error) {
     const code = isAppError(error) ? error.code : 'InternalError';
