@@ -118,6 +118,14 @@ export async function collectCustomer(
     return { customerId: message.customerId, outcome: 'skipped', datapointsWritten: 0, resources: [] };
   }
   const context = diagnosisContextFor(customer, deps.settings.keyVaultUrl);
+  // The customer's status row, read once per attempt and early (beside the secret): the failure streak builds
+  // on it, and a customer without one was never collected, so it has no stored history for a first summary.
+  // A read failure surfaces where the row is awaited; the no-op handler only keeps an early exit (ours throwing
+  // before any status write) from leaving a rejected promise unhandled.
+  const previousStatus = deps.statuses.find(customer.id);
+  previousStatus.catch(() => undefined);
+  const recordStatus = async (update: CustomerStatusUpdate) =>
+    deps.statuses.record(update, { previous: await previousStatus });
   // What every status record of this attempt carries, success or failure.
   const attempt = {
     customerId: customer.id,
@@ -134,7 +142,7 @@ export async function collectCustomer(
       Pick<CustomerStatusUpdate, 'metricsMode' | 'metricsModeReason' | 'calls' | 'metricsCost' | 'resourcesReused'>
     > = {},
   ): Promise<CustomerStatus> => {
-    const status = await deps.statuses.record({
+    const status = await recordStatus({
       ...attempt,
       ...facts,
       outcome: 'failed',
@@ -239,8 +247,10 @@ export async function collectCustomer(
   let stored: { name: string; body: string };
   try {
     written = (await deps.metricsTable.write(customer.id, datapoints)) + reusedPoints;
-    // Reused datapoints were summarized by the attempt that wrote them.
-    await deps.summaries.record(customer.id, datapoints);
+    // Reused datapoints were summarized by the attempt that wrote them. A customer never collected before (no
+    // status row) has no history to build a first summary from: skipping that range query matters because it
+    // is the one per-customer query over the metrics table (cheap by key in Azure, a scan of every row in Azurite).
+    await deps.summaries.record(customer.id, datapoints, { storedHistory: (await previousStatus) !== undefined });
     // A later attempt never replaces a reading with one that holds less (see keepBestSnapshot).
     stored = await deps.snapshots.writeMerged(customer.id, window, (kept) =>
       keepBestSnapshot(kept as WindowSnapshot | undefined, snapshot),
@@ -283,7 +293,7 @@ export async function collectCustomer(
       status,
     };
   }
-  const status = await deps.statuses.record({
+  const status = await recordStatus({
     ...attempt,
     outcome: 'ok',
     datapointsWritten: written,

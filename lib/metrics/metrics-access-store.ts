@@ -55,11 +55,15 @@ export class MetricsAccessStore {
     return access;
   }
 
-  /** Stores the outcome of a batch attempt; a repeated unchanged "batch works" costs no write. */
+  /**
+   * Stores the outcome of a batch attempt. "Batch works" costs no write when the table already says so or
+   * holds no row (known from this process's read): no row reads as batch (shouldTryBatch), so only a refusal,
+   * or batch working again after one, is written. Most customers never write this row at all.
+   */
   async record(customerId: string, access: MetricsAccess): Promise<void> {
     const previous = this.#cache.get(customerId);
     this.#cache.set(customerId, access);
-    if (previous && previous.mode === 'batch' && access.mode === 'batch') return;
+    if ((previous === null || previous?.mode === 'batch') && access.mode === 'batch') return;
     await this.table.upsertEntity<AccessEntity>(
       {
         partitionKey: PARTITION,

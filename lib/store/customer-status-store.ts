@@ -96,9 +96,14 @@ export class CustomerStatusStore {
    * a failure extends the streak. The streak counts windows, not attempts: it grows only when the
    * window changes, so five host retries of one message, or a manual run of the same hour, do not
    * look like five failed hours.
+   * `known.previous` is the row as the caller already read it this attempt (absent: none stored); without
+   * `known` the row is read here.
    */
-  async record(update: CustomerStatusUpdate): Promise<CustomerStatus> {
-    const previous = await this.find(update.customerId);
+  async record(
+    update: CustomerStatusUpdate,
+    known?: { readonly previous: CustomerStatus | undefined },
+  ): Promise<CustomerStatus> {
+    const previous = known ? known.previous : await this.find(update.customerId);
     const sameWindow =
       previous?.lastWindowStart === update.lastWindowStart && previous.lastWindowEnd === update.lastWindowEnd;
     const priorStreak = previous

@@ -81,9 +81,15 @@ export class SummaryStore {
    * revisions written, so a slower run never leaves an older copy behind.
    *
    * A customer without a summary yet (collected before summaries existed) gets one rebuilt from the last
-   * SUMMARY_HOURS of its stored datapoints, once: one range query over its own series.
+   * SUMMARY_HOURS of its stored datapoints, once: one range query over its own series. `storedHistory: false`
+   * says the caller knows the customer had nothing stored before this run (it was never collected): its
+   * first summary is this run's points, and the query is skipped.
    */
-  async record(customerId: string, datapoints: readonly Datapoint[]): Promise<SummaryWrite> {
+  async record(
+    customerId: string,
+    datapoints: readonly Datapoint[],
+    options: { readonly storedHistory?: boolean } = {},
+  ): Promise<SummaryWrite> {
     const bySeries = groupBySeries(datapoints);
     if (bySeries.size === 0) return { seriesWritten: 0, seriesRebuilt: 0, conflicts: 0 };
     let conflicts = 0;
@@ -91,7 +97,7 @@ export class SummaryStore {
       const { series, hasMeta } = await this.readCustomer(customerId);
       const incoming = new Map(bySeries);
       let rebuilt = 0;
-      if (!hasMeta) {
+      if (!hasMeta && options.storedHistory !== false) {
         const from = new Date(this.now().getTime() - (SUMMARY_HOURS + 1) * HOUR_MS);
         const stored = groupBySeries(await collect(this.history.listCustomerPoints(customerId, from)));
         rebuilt = stored.size;

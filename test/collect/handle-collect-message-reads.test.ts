@@ -64,7 +64,8 @@ describe('handleCollectMessage: storage reads per message', () => {
   ])('reads the registry, the status row and the coverage summary once for %s (%s)', async (customerId) => {
     const { services, reads } = countingServices();
     await deliver(services, customerId, 2);
-    // statuses.find is the status store's own read before it writes (the failure streak); health reuses that row.
+    // statuses.find: the collection reads the status row once, early (the failure streak and whether the customer
+    // has any history build on it); the status write and the health update reuse it.
     expect(reads).toEqual({ 'registry.find': 1, 'statuses.find': 1, 'coverage.summary': 1 });
     expect(await app.services.health.find(customerId)).toBeDefined();
   });

@@ -1,0 +1,100 @@
+import { InvocationContext } from '@azure/functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prunesAuditRetention } from '../../lib/audit/audit-retention';
+import { countStorageRequests, type StorageRequestCounter } from '../../lib/bench/count-storage-requests';
+import { handleCollectMessage } from '../../lib/collect/handle-collect-message';
+import { recentWindow } from '../support/recent-window';
+import { startTestApp, type TestApp } from '../support/start-test-app';
+
+let app: TestApp;
+let storage: StorageRequestCounter;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const services = new Map([
+    [new URL(app.env.azurite.blobEndpoint).host, 'blob' as const],
+    [new URL(app.env.azurite.queueEndpoint).host, 'queue' as const],
+    [new URL(app.env.azurite.tableEndpoint).host, 'table' as const],
+  ]);
+  storage = countStorageRequests((host) => services.get(host));
+});
+afterAll(async () => {
+  storage?.close();
+  await app?.close();
+});
+
+/**
+ * Hourly windows that closed 2-26 hours ago, chosen by whether they are the first of their UTC day, so the
+ * test means the same at any time of day (the audit is pruned in that window only).
+ */
+function windowsWhere(firstOfDay: boolean): Array<{ windowStart: string; windowEnd: string }> {
+  return Array.from({ length: 25 }, (_, i) => recentWindow(i + 2)).filter(
+    (w) => prunesAuditRetention(w) === firstOfDay,
+  );
+}
+
+/** Delivers one schedule message and returns the storage requests it made, by kind (e.g. `table query metrics`). */
+async function deliver(customerId: string, window: { windowStart: string; windowEnd: string }, runId: string) {
+  storage.reset();
+  const context = new InvocationContext({
+    functionName: 'collect-customer',
+    invocationId: runId,
+    triggerMetadata: { dequeueCount: 1 },
+    logHandler: () => undefined,
+  });
+  await handleCollectMessage(app.services, { version: 1, runId, customerId, ...window, trigger: 'schedule' }, context);
+  return storage.counts();
+}
+
+describe('handleCollectMessage: storage requests per message', () => {
+  it('a customer never collected before: its first summary needs no history query, batch working needs no write', async () => {
+    const [window] = windowsWhere(false);
+    const calls = await deliver('contoso', window!, 'calls-first');
+    // No status row yet: nothing stored before this run, so the summary is this run's points (no metrics query).
+    expect(calls['table query metrics']).toBeUndefined();
+    // Not the day's first window: the audit is written (one transaction) but not pruned (no audit query).
+    expect(calls['table query audit']).toBeUndefined();
+    // The status row and the metrics-access row (first sight of the customer in this process) are read once
+    // each; only the status is written: no access row reads as "batch works", which is what it found.
+    expect(calls['table get customerstatus']).toBe(2);
+    expect(calls['table upsert customerstatus']).toBe(1);
+    const [series] = await app.services.summaries.listCustomer('contoso');
+    expect(series?.hours.length).toBeGreaterThan(0);
+  });
+
+  it('a customer collected before but without a summary still gets its first summary rebuilt from history', async () => {
+    const [collected, earlier] = windowsWhere(false);
+    await app.services.summaries.removeCustomer('contoso');
+    const calls = await deliver('contoso', earlier!, 'calls-rebuild');
+    expect(calls['table query metrics']).toBe(1);
+    // The rebuilt summary holds the hour collected by the first test as well as this run's.
+    const hours = new Set(
+      (await app.services.summaries.listCustomer('contoso')).flatMap((s) => s.hours.map((h) => h.hour)),
+    );
+    expect(hours).toContain(Date.parse(collected!.windowStart) / 3_600_000);
+    expect(hours).toContain(Date.parse(earlier!.windowStart) / 3_600_000);
+    // Known in this process now: the access row is not read again.
+    expect(calls['table get customerstatus']).toBe(1);
+  });
+
+  it("prunes the customer's expired audit entries in the first window of the UTC day only", async () => {
+    const [firstOfDay] = windowsWhere(true);
+    const calls = await deliver('contoso', firstOfDay!, 'calls-prune');
+    expect(calls['table query audit']).toBe(1);
+  });
+});
+
+describe('prunesAuditRetention', () => {
+  it('is true for the first window starting on a UTC day, whatever the window length', () => {
+    const window = (start: string, minutes: number) => ({
+      windowStart: start,
+      windowEnd: new Date(Date.parse(start) + minutes * 60_000).toISOString(),
+    });
+    expect(prunesAuditRetention(window('2026-11-22T00:00:00.000Z', 60))).toBe(true);
+    expect(prunesAuditRetention(window('2026-11-22T01:00:00.000Z', 60))).toBe(false);
+    expect(prunesAuditRetention(window('2026-11-22T23:00:00.000Z', 60))).toBe(false);
+    expect(prunesAuditRetention(window('2026-11-22T00:00:00.000Z', 5))).toBe(true);
+    expect(prunesAuditRetention(window('2026-11-22T00:05:00.000Z', 5))).toBe(false);
+    expect(prunesAuditRetention(window('2026-11-22T06:00:00.000Z', 24 * 60))).toBe(true);
+  });
+});
