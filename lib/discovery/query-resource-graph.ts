@@ -1,5 +1,6 @@
 import type { ServiceClient } from '@azure/core-client';
 import { createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import { parseJsonBody } from '../resources/parse-json-body';
 
 export const RESOURCE_GRAPH_API_VERSION = '2024-04-01';
 /** Resource Graph returns at most 1,000 rows per page; more come through `$skipToken`. */
@@ -83,7 +84,7 @@ export async function queryResourceGraphRows(
     });
     pipelineRequest.headers.set('content-type', 'application/json');
     const response = await client.sendRequest(pipelineRequest);
-    const parsed = parseJson(response.bodyAsText ?? undefined);
+    const parsed = parseJsonBody(response);
     if (response.status !== 200) {
       const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
       throw new RestError(
@@ -112,15 +113,6 @@ export async function queryResourceGraphRows(
   throw new RestError(`Resource Graph paging did not end after ${MAX_PAGES} pages`, {
     code: 'ResourceGraphPagingRunaway',
   });
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function toDiscoveredResource(row: unknown): DiscoveredResource | undefined {

@@ -7,6 +7,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import type { AdditionalPolicies } from '../resources/arm-clients';
+import { parseJsonBody } from '../resources/parse-json-body';
 
 /**
  * Power BI REST limits for `Datasets - Execute Queries`
@@ -125,7 +126,7 @@ export class PowerBiClient {
     });
     request.headers.set('content-type', 'application/json');
     const response = await this.#powerBi.sendRequest(request);
-    const parsed = parseJson(response.bodyAsText ?? undefined);
+    const parsed = parseJsonBody(response);
     if (response.status !== 200) throw toRestError(response.status, parsed, request, response);
     const result = (parsed as { results?: Array<{ tables?: Array<{ rows?: QueryRow[] }>; error?: unknown }> })
       ?.results?.[0];
@@ -148,7 +149,7 @@ export class PowerBiClient {
   async #get(client: ServiceClient, url: string, signal?: AbortSignal): Promise<unknown> {
     const request = createPipelineRequest({ url, method: 'GET', ...(signal ? { abortSignal: signal } : {}) });
     const response = await client.sendRequest(request);
-    const parsed = parseJson(response.bodyAsText ?? undefined);
+    const parsed = parseJsonBody(response);
     if (response.status !== 200) throw toRestError(response.status, parsed, request, response);
     return parsed;
   }
@@ -189,15 +190,6 @@ function readValue(body: unknown): Array<Record<string, unknown>> {
   return Array.isArray(value)
     ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
     : [];
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
