@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { defaultSecretName, type CustomerInput } from '../../customers/customer';
+import type { CustomerInput } from '../../customers/customer';
 import type { SandboxPowerBiSeed } from '../sandbox/power-bi/sandbox-power-bi';
 import type { SandboxSeed } from '../sandbox/sandbox-seed';
+import { demoClientSecret } from './demo-client-secret';
 
 const DAY_MS = 86_400_000;
 
@@ -179,20 +180,8 @@ export function addFabricDemo<T extends { seed: SandboxSeed; customers: Customer
     ],
     vaultSecrets: [
       ...(scenario.seed.vaultSecrets ?? []),
-      {
-        name: defaultSecretName('woodgrove'),
-        value: secrets.woodgrove,
-        tags: { customerId: 'woodgrove' },
-        expiresOn: validUntil,
-        contentType: 'client-secret',
-      },
-      {
-        name: defaultSecretName('alpineski'),
-        value: secrets.alpineski,
-        tags: { customerId: 'alpineski' },
-        expiresOn: validUntil,
-        contentType: 'client-secret',
-      },
+      demoClientSecret('woodgrove', secrets.woodgrove, validUntil),
+      demoClientSecret('alpineski', secrets.alpineski, validUntil),
     ],
     powerBi,
   };

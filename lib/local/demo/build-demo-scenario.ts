@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { defaultSecretName, type CustomerInput } from '../../customers/customer';
+import type { CustomerInput } from '../../customers/customer';
 import type { SandboxResourceSeed, SandboxSeed } from '../sandbox/sandbox-seed';
 import { addAuthModeDemo } from './build-auth-mode-demo';
 import { addDeliveryDemo } from './add-delivery-demo';
 import { addFabricDemo } from './add-fabric-demo';
 import { addLogsExportDemo } from './add-logs-export-demo';
+import { demoClientSecret } from './demo-client-secret';
 
 export interface DemoScenario {
   readonly seed: SandboxSeed;
@@ -163,27 +164,9 @@ export function buildDemoScenario(now: Date = new Date(), options: DemoOptions =
     ],
     resources,
     vaultSecrets: [
-      {
-        name: defaultSecretName('contoso'),
-        value: secrets.contoso,
-        tags: { customerId: 'contoso' },
-        expiresOn: validUntil,
-        contentType: 'client-secret',
-      },
-      {
-        name: defaultSecretName('fabrikam'),
-        value: secrets.fabrikam,
-        tags: { customerId: 'fabrikam' },
-        expiresOn: expiredAt,
-        contentType: 'client-secret',
-      },
-      {
-        name: defaultSecretName('northwind'),
-        value: secrets.northwind,
-        tags: { customerId: 'northwind' },
-        expiresOn: validUntil,
-        contentType: 'client-secret',
-      },
+      demoClientSecret('contoso', secrets.contoso, validUntil),
+      demoClientSecret('fabrikam', secrets.fabrikam, expiredAt),
+      demoClientSecret('northwind', secrets.northwind, validUntil),
     ],
   };
 
