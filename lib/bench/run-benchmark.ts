@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { createServices, type Services } from '../app/create-services';
 import { setServices } from '../app/services';
 import { mapWithConcurrency } from '../batching/map-with-concurrency';
@@ -225,6 +226,8 @@ async function main(): Promise<void> {
     ...(await measureFanOut(first)),
   };
   const peakRssMb = productPeakRssMb();
+  // The V8 heap limit the product ran with (`npm run bench` sets the one Bicep gives the worker, NODE_OPTIONS).
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1e6);
   const emulators = emulatorUsage(env.sandbox);
 
   const report = {
@@ -238,6 +241,7 @@ async function main(): Promise<void> {
     cycles: rows,
     views,
     peakRssMb,
+    heapLimitMb,
     emulators: { sandbox: emulators.sandbox ?? '-', azurite: emulators.azurite ?? '-' },
     importTimes,
     storageByCycle,
@@ -256,7 +260,7 @@ async function main(): Promise<void> {
       '(emulators) are what emulating Azure costs, apart from the product.',
   };
   console.table(rows);
-  console.table([{ ...views, 'product peak rss MB': peakRssMb }]);
+  console.table([{ ...views, 'product peak rss MB': peakRssMb, 'product heap limit MB': heapLimitMb }]);
   console.table(
     Object.entries({ sandbox: emulators.sandbox, azurite: emulators.azurite }).map(([emulator, usage]) => ({
       emulator,

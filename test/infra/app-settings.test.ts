@@ -17,6 +17,8 @@ const PLATFORM_SETTINGS = new Set([
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
   'FUNCTIONS_EXTENSION_VERSION',
+  // Read by Node itself: the worker's heap limit (function-app.bicep, nodeHeapLimitMB).
+  'NODE_OPTIONS',
 ]);
 
 // Widened to SettingSpec: the test must keep working whatever entries the catalogue holds.
