@@ -20,8 +20,8 @@ const topQuery = z.object({
 /**
  * `GET /api/metrics/top?metric=…&window=24h&by=max|avg&limit=10`: series of every customer ranked by their
  * peak or mean of one metric over the window ("which capacities ran hot last night"). Read from the hourly
- * summaries (kept for SUMMARY_HOURS), so the window is at most 7 days and the cost is two queries
- * (registry, one summary row range) however much history there is.
+ * summaries (kept for SUMMARY_HOURS), so the window is at most 7 days and the cost is the registry and one
+ * row range per ranking partition (TOP_BUCKETS) however much history there is.
  */
 export async function getTopMetrics(services: Services, request: HttpRequest): Promise<HttpResponseInit> {
   const query = parseInput(topQuery, Object.fromEntries(request.query.entries()), 'Query');

@@ -36,7 +36,7 @@ export interface TopQuery {
 /**
  * Ranks every series of `metric` across customers by its peak (`max`: highest maximum, or average where no
  * maximum was collected) or its mean of averages (`avg`) over the hours of the window, from the hourly
- * summaries written at collection time: one row-range query, whatever the history. The window counts whole
+ * summaries written at collection time: one row-range query per ranking partition, whatever the history. The window counts whole
  * hours (the hour holding `from` is included). Split series rank separately, labelled with their
  * dimension values. Only series of `customers` (registered ones) rank; series without points in the
  * window are left out; ties keep key order.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hasDimensions, type Dimensions } from '../metrics/datapoint';
 import { fromJsonParts, toJsonParts } from '../store/json-property-parts';
 import { dimensionKey, resourceKey } from '../store/metric-keys';
@@ -14,11 +15,16 @@ import {
  * - partition `{customerId}`: one row per series (`s~{resource}~{metric}~{dimensions}`) with its latest point
  *   and hourly roll-ups, and a `~meta` row once the customer's summary exists. A customer's detail page and
  *   the collection worker read this one partition.
- * - partition `~top` (customer ids are slugs, never `~`): one small row per series keyed by metric first
- *   (`{metric}~{customerId}~{resource}~...`), holding only what `GET /api/metrics/top` ranks by, so a ranking
- *   is one row-range query of one partition, however many customers there are.
+ * - partitions `~top~0` … `~top~7` (customer ids are slugs, never `~`): one small row per series keyed by
+ *   metric first (`{metric}~{customerId}~{resource}~...`), holding only what `GET /api/metrics/top` ranks by,
+ *   in the bucket its customer's id hashes to. A ranking is one row-range query per bucket (TOP_BUCKETS,
+ *   however many customers there are); a run writes its customer's copies in one transaction (one bucket).
+ *   Why buckets rather than one partition: every customer's copies are rewritten every hour, and one partition
+ *   serves at most 2,000 entities/s (https://learn.microsoft.com/azure/storage/tables/scalability-targets),
+ *   so one partition would cap the fleet; Azurite also looks up each upserted row by scanning its partition,
+ *   which at 1,000 customers × 30 series made every write cost a scan of 30,000 rows.
  */
-export const TOP_PARTITION = '~top';
+export const TOP_BUCKETS = 8;
 export const META_ROW = '~meta';
 export const SERIES_ROW_PREFIX = 's~';
 
@@ -65,6 +71,20 @@ function keyPart(text: string): string {
 /** Row key of a series in its customer's partition. */
 export function seriesRowKey(resourceId: string, metric: string, dimensions?: Dimensions): string {
   return `${SERIES_ROW_PREFIX}${resourceKey(resourceId)}~${keyPart(metric)}~${hasDimensions(dimensions) ? dimensionKey(dimensions) : ''}`;
+}
+
+/** The ranking partition of a customer's series: a stable hash of its id over TOP_BUCKETS. */
+export function topPartitionOf(customerId: string): string {
+  return topPartition(createHash('sha256').update(customerId).digest().readUInt32BE(0) % TOP_BUCKETS);
+}
+
+/** Every ranking partition, for a ranking that reads them all. */
+export function topPartitions(): string[] {
+  return Array.from({ length: TOP_BUCKETS }, (_, bucket) => topPartition(bucket));
+}
+
+function topPartition(bucket: number): string {
+  return `~top~${bucket}`;
 }
 
 /** Where the top rows of one metric start: every row of the metric shares this prefix. */
@@ -135,7 +155,7 @@ export function toTopEntity(customerId: string, summary: SeriesSummary, revision
     ];
   });
   return {
-    partitionKey: TOP_PARTITION,
+    partitionKey: topPartitionOf(customerId),
     rowKey: topRowKey(customerId, summary),
     customerId,
     resourceId: summary.resourceId,

@@ -8,8 +8,8 @@ import {
   META_ROW,
   SERIES_ROW_PREFIX,
   seriesRowKey,
-  TOP_PARTITION,
   topHoursOf,
+  topPartitions,
   topRowPrefix,
   toSummaryEntity,
   toTopEntity,
@@ -140,35 +140,47 @@ export class SummaryStore {
 
   /**
    * Every series of `metric` (any case) across customers, with the hours a ranking needs: one row-range query
-   * of the top partition, however long the history and however many series other metrics have.
+   * per ranking partition (TOP_BUCKETS, in parallel), however long the history and however many series other
+   * metrics have. Rows come in key order across buckets (customer, then series), as from one partition.
    */
   async listTop(metric: string): Promise<TopSeries[]> {
     const prefix = topRowPrefix(metric);
-    const filter = odata`PartitionKey eq ${TOP_PARTITION} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
-    const rows: TopSeries[] = [];
     const wanted = metric.toLowerCase();
-    for await (const entity of this.table.listEntities<TopEntity>({ queryOptions: { filter } })) {
-      // A metric whose name continues this one's after `~` would sort here too: not ours.
-      if (entity.metricKey !== wanted) continue;
-      rows.push({
-        customerId: entity.customerId,
-        resourceId: entity.resourceId,
-        metric: entity.metric,
-        ...(entity.dimensions ? { dimensions: JSON.parse(entity.dimensions) as Record<string, string> } : {}),
-        ...(entity.unit ? { unit: entity.unit } : {}),
-        hours: topHoursOf(entity),
-      });
-    }
-    return rows;
+    const buckets = await Promise.all(
+      topPartitions().map(async (partition) => {
+        const filter = odata`PartitionKey eq ${partition} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
+        const rows: Array<{ key: string; series: TopSeries }> = [];
+        for await (const entity of this.table.listEntities<TopEntity>({ queryOptions: { filter } })) {
+          // A metric whose name continues this one's after `~` would sort here too: not ours.
+          if (entity.metricKey !== wanted) continue;
+          rows.push({
+            key: entity.rowKey,
+            series: {
+              customerId: entity.customerId,
+              resourceId: entity.resourceId,
+              metric: entity.metric,
+              ...(entity.dimensions ? { dimensions: JSON.parse(entity.dimensions) as Record<string, string> } : {}),
+              ...(entity.unit ? { unit: entity.unit } : {}),
+              hours: topHoursOf(entity),
+            },
+          });
+        }
+        return rows;
+      }),
+    );
+    return buckets
+      .flat()
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((row) => row.series);
   }
 
   /** Forgets a customer's summaries and its ranking rows (its data was purged at offboarding). */
   async removeCustomer(customerId: string): Promise<number> {
     const { series, hasMeta } = await this.readCustomer(customerId);
-    const rows = [...series.values()].map(({ summary, entity }) => ({
-      partitionKey: TOP_PARTITION,
-      rowKey: toTopEntity(customerId, summary, entity.revision).rowKey,
-    }));
+    const rows = [...series.values()].map(({ summary, entity }) => {
+      const { partitionKey, rowKey } = toTopEntity(customerId, summary, entity.revision);
+      return { partitionKey, rowKey };
+    });
     rows.push(
       ...[...series.keys(), ...(hasMeta ? [META_ROW] : [])].map((rowKey) => ({ partitionKey: customerId, rowKey })),
     );
@@ -194,7 +206,7 @@ export class SummaryStore {
   }
 
   /**
-   * The ranking copies of what was just written (upserts: the top partition is shared by every customer), then
+   * The ranking copies of what was just written (upserts: a ranking partition is shared by the customers of its bucket), then
    * a check of the revisions: a run that merged after us may have written its copy before ours landed, and
    * ours would be older. Rows whose revision moved on are copied again from a fresh read.
    */

@@ -6,6 +6,7 @@ import { getCustomerDashboard, getDashboard } from '../../lib/http/dashboard-han
 import { getHealth } from '../../lib/http/health-handler';
 import { getTopMetrics } from '../../lib/http/top-metrics-handler';
 import type { Datapoint } from '../../lib/metrics/datapoint';
+import { TOP_BUCKETS } from '../../lib/summary/summary-entity';
 import { withCountedStorage, type StorageRequestCounter } from '../support/count-storage-requests';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
@@ -116,9 +117,9 @@ describe('the fleet views read a bounded number of storage requests, whatever th
     expect(oneDay).toEqual({
       // The registry, the run status and the stored health: one query page each.
       health: 3,
-      // The registry, then one row range of the summaries' ~top partition (12 series fit one page).
-      top: 2,
-      topSplit: 2,
+      // The registry, then one row range of each of the summaries' 8 ranking partitions (a page each).
+      top: 1 + TOP_BUCKETS,
+      topSplit: 1 + TOP_BUCKETS,
       // The same three queries as health, whatever the page, its size or the filter: nothing per customer.
       listPage1: 3,
       listPage3: 3,
