@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { MetricsTable } from '../store/metrics-table';
 import { describeError } from '../logging/describe-error';
 import type { PendingExport, PendingExportStore } from './pending-export-store';
+import { LruMap } from '../caching/lru-map';
 import {
   toHealthRow,
   toMetricRows,
@@ -57,12 +58,21 @@ export interface CollectionExport extends RunAttempt {
  */
 export class LogsExport {
   readonly totals: ExportTotals = { metrics: 0, runs: 0, health: 0, failedCalls: 0, pending: 0, recovered: 0 };
+  /**
+   * The customer's markers as an attempt's collection export listed them, kept for the run export that ends the
+   * same attempt: one partition query per message instead of two. A marker written in between (a failed health
+   * export) waits for the next run. Bounded: an attempt that never reaches its run export (the process died) is
+   * pushed out by later ones, and a run export that finds no kept list lists again.
+   */
+  readonly #listedByAttempt = new LruMap<string, PendingExport[]>(LISTED_ATTEMPTS);
 
   constructor(private readonly deps: LogsExportDependencies) {}
 
   /** Every datapoint of one collection attempt, after any of this customer's pending datapoint exports. */
   async exportCollection(collection: CollectionExport, log: Logger): Promise<ExportOutcome> {
-    await this.#retryPendingMetrics(collection, log);
+    const pending = await this.#listPending(collection.customerId, log);
+    this.#listedByAttempt.set(attemptKey(collection), pending);
+    await this.#retryPendingMetrics(collection, pending, log);
     const exportedAt = this.deps.now().toISOString();
     const rows = collection.resources.flatMap((r) => toMetricRows(collection, r, exportedAt));
     if (rows.length === 0) return { ok: true, rows: 0 };
@@ -88,7 +98,10 @@ export class LogsExport {
 
   /** The outcome of one worker attempt, after any of this customer's pending run and health rows. */
   async exportRun(run: RunOutcome, log: Logger): Promise<ExportOutcome> {
-    await this.#retryPendingRows(run.customerId, log);
+    const key = attemptKey(run);
+    const listed = this.#listedByAttempt.get(key);
+    this.#listedByAttempt.delete(key);
+    await this.#retryPendingRows(run.customerId, listed ?? (await this.#listPending(run.customerId, log)), log);
     const exportedAt = this.deps.now().toISOString();
     const row = toRunRow(run, exportedAt);
     const sent = await this.#send('runs', [row], run, log);
@@ -118,8 +131,12 @@ export class LogsExport {
   }
 
   /** Re-reads each pending window's datapoints from the metrics table (the series this run read) and sends them. */
-  async #retryPendingMetrics(collection: CollectionExport, log: Logger): Promise<void> {
-    for (const marker of await this.#listPending(collection.customerId, log)) {
+  async #retryPendingMetrics(
+    collection: CollectionExport,
+    pending: readonly PendingExport[],
+    log: Logger,
+  ): Promise<void> {
+    for (const marker of pending) {
       if (marker.kind !== 'metrics') continue;
       const from = new Date(marker.from);
       const to = new Date(Date.parse(marker.to) + 1000);
@@ -158,8 +175,8 @@ export class LogsExport {
     }
   }
 
-  async #retryPendingRows(customerId: string, log: Logger): Promise<void> {
-    for (const marker of await this.#listPending(customerId, log)) {
+  async #retryPendingRows(customerId: string, pending: readonly PendingExport[], log: Logger): Promise<void> {
+    for (const marker of pending) {
       if (marker.kind === 'metrics') continue;
       const table = marker.kind === 'run' ? 'runs' : 'health';
       const sent = await this.#send(table, [marker.row], { customerId, runId: marker.runId, attempt: 0 }, log);
@@ -234,6 +251,13 @@ export class LogsExport {
       });
     }
   }
+}
+
+/** Attempts whose pending list is kept between their collection and run exports (a few run at once per process). */
+const LISTED_ATTEMPTS = 64;
+
+function attemptKey(attempt: RunAttempt): string {
+  return `${attempt.customerId}\n${attempt.runId}\n${attempt.attempt}`;
 }
 
 /** A stable code and a plain explanation for an upload failure (the SDK aggregates one error per failed call). */

@@ -58,6 +58,10 @@ describe('handleCollectMessage: storage requests per message', () => {
     // each; only the status is written: no access row reads as "batch works", which is what it found.
     expect(calls['table get customerstatus']).toBe(2);
     expect(calls['table upsert customerstatus']).toBe(1);
+    // The analytics export is on (the demo has a data collection rule): the customer's pending exports are
+    // listed once, by the collection's export, and the run's export reuses that list.
+    expect(app.services.analytics).toBeDefined();
+    expect(calls['table query exportpending']).toBe(1);
     const [series] = await app.services.summaries.listCustomer('contoso');
     expect(series?.hours.length).toBeGreaterThan(0);
   });
