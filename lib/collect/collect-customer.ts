@@ -252,8 +252,11 @@ export async function collectCustomer(
     // is the one per-customer query over the metrics table (cheap by key in Azure, a scan of every row in Azurite).
     await deps.summaries.record(customer.id, datapoints, { storedHistory: (await previousStatus) !== undefined });
     // A later attempt never replaces a reading with one that holds less (see keepBestSnapshot).
-    stored = await deps.snapshots.writeMerged(customer.id, window, (kept) =>
-      keepBestSnapshot(kept as WindowSnapshot | undefined, snapshot),
+    stored = await deps.snapshots.writeMerged(
+      customer.id,
+      window,
+      (kept) => keepBestSnapshot(kept as WindowSnapshot | undefined, snapshot),
+      { likelyNew: attemptNumber <= 1 && message.trigger === 'schedule' },
     );
   } catch (error) {
     throw ourStorageFailed(diagnose(error, 'storage'));

@@ -24,17 +24,21 @@ export class SnapshotStore {
    * Merges an attempt into the window's snapshot: `merge` gets the kept snapshot (or undefined) and says
    * what to keep. The write is conditional on the blob not having changed since it was read (two
    * deliveries of one message may run at once); a lost race reads and merges again.
+   * `options.likelyNew` (the window's first scheduled attempt, which normally finds no snapshot): skip the read
+   * and create the blob only if none exists (`If-None-Match: *`); one that exists after all (a manual run of the
+   * window came first) fails that create, and is read and merged as usual. One request instead of two.
    * @returns the blob name, the JSON now kept, and whether this attempt changed it.
    */
   async writeMerged(
     customerId: string,
     window: TimeWindow,
     merge: (existing: unknown) => { snapshot: unknown; changed: boolean },
+    options: { readonly likelyNew?: boolean } = {},
   ): Promise<{ name: string; body: string; changed: boolean }> {
     const name = snapshotBlobName(customerId, window);
     const blob = this.container.getBlockBlobClient(name);
     for (let attempt = 1; ; attempt++) {
-      const current = await readWithEtag(blob);
+      const current = attempt === 1 && options.likelyNew ? undefined : await readWithEtag(blob);
       const { snapshot, changed } = merge(current?.value);
       if (!changed && current) return { name, body: current.body, changed: false };
       const body = JSON.stringify(snapshot, null, 2);
