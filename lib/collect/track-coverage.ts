@@ -16,7 +16,9 @@ export interface CoverageDependencies {
 /**
  * Records how a message's window ended. The first window ever recorded for a customer starts its
  * healing watermark: the product re-collects what it missed since it first knew the customer, not history
- * from before (that is what manual backfill is for).
+ * from before (that is what manual backfill is for). A collected window that starts at the watermark (every
+ * window before it is collected: a healthy customer's every hour) moves the watermark past itself, in the
+ * same transaction as the window's row, so the next window's gap healing has nothing to list or move.
  * @returns the customer's coverage summary as it now stands, for gap healing to use without reading it again.
  */
 export async function recordWindowOutcome(
@@ -25,19 +27,23 @@ export async function recordWindowOutcome(
   state: Exclude<WindowState, 'queued'>,
   errorCode?: string,
 ): Promise<CoverageSummary> {
-  await deps.coverage.mark({
-    customerId: message.customerId,
-    windowStart: message.windowStart,
-    windowEnd: message.windowEnd,
-    state,
-    runId: message.runId,
-    updatedAt: deps.now().toISOString(),
-    ...(errorCode ? { errorCode } : {}),
-  });
   const summary = await deps.coverage.summary(message.customerId);
-  if (summary) return summary;
-  await deps.coverage.setHealedThrough(message.customerId, message.windowStart);
-  return { customerId: message.customerId, healedThrough: message.windowStart };
+  const unbroken = summary !== undefined && Date.parse(summary.healedThrough) === Date.parse(message.windowStart);
+  const healedThrough =
+    state === 'collected' && (!summary || unbroken) ? message.windowEnd : summary ? undefined : message.windowStart;
+  await deps.coverage.mark(
+    {
+      customerId: message.customerId,
+      windowStart: message.windowStart,
+      windowEnd: message.windowEnd,
+      state,
+      runId: message.runId,
+      updatedAt: deps.now().toISOString(),
+      ...(errorCode ? { errorCode } : {}),
+    },
+    healedThrough,
+  );
+  return healedThrough === undefined ? (summary as CoverageSummary) : { customerId: message.customerId, healedThrough };
 }
 
 /**

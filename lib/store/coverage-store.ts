@@ -39,17 +39,27 @@ const SUMMARY_ROW = 'summary';
 export class CoverageStore {
   constructor(private readonly table: TableClient) {}
 
-  async mark(window: WindowCoverage): Promise<void> {
+  /**
+   * Records a window's state; with `healedThrough`, moves the watermark in the same request (one transaction:
+   * the window rows and the summary row share the customer's partition).
+   */
+  async mark(window: WindowCoverage, healedThrough?: string): Promise<void> {
     const { customerId, errorCode, ...fields } = window;
-    await this.table.upsertEntity<CoverageEntity>(
-      {
-        partitionKey: partition(customerId),
-        rowKey: windowKey(window.windowStart),
-        ...fields,
-        ...(errorCode ? { errorCode } : {}),
-      },
-      'Replace',
-    );
+    const row: CoverageEntity = {
+      partitionKey: partition(customerId),
+      rowKey: windowKey(window.windowStart),
+      ...fields,
+      ...(errorCode ? { errorCode } : {}),
+    };
+    if (healedThrough === undefined) {
+      await this.table.upsertEntity<CoverageEntity>(row, 'Replace');
+      return;
+    }
+    const summary: SummaryEntity = { partitionKey: row.partitionKey, rowKey: SUMMARY_ROW, healedThrough };
+    await this.table.submitTransaction([
+      ['upsert', row, 'Replace'],
+      ['upsert', summary, 'Replace'],
+    ]);
   }
 
   /** Windows starting in [from, to), oldest first. */

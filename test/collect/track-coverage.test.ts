@@ -1,5 +1,6 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countStorageRequests, type StorageRequestCounter } from '../../lib/bench/count-storage-requests';
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import { planGapHealing, recordWindowOutcome, type CoverageDependencies } from '../../lib/collect/track-coverage';
 import { startAzurite, type RunningAzurite } from '../../lib/local/azurite/start-azurite';
@@ -7,6 +8,7 @@ import { CoverageStore } from '../../lib/store/coverage-store';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 10, 22, hour));
 let azurite: RunningAzurite;
+let storage: StorageRequestCounter;
 let deps: CoverageDependencies & { config: { backfillWindowsPerRun: number; metricsRetentionDays: number } };
 const clock = new Date(at(9).getTime() + 5_000);
 
@@ -26,6 +28,8 @@ const hours = (messages: readonly CollectMessage[]) => messages.map((m) => new D
 
 beforeAll(async () => {
   azurite = await startAzurite();
+  const tableHost = new URL(azurite.tableEndpoint).host;
+  storage = countStorageRequests((host) => (host === tableHost ? 'table' : undefined));
   const table = TableClient.fromConnectionString(azurite.connectionString, 'runs', { allowInsecureConnection: true });
   await table.createTable();
   deps = {
@@ -34,7 +38,10 @@ beforeAll(async () => {
     config: { collectSchedule: '0 0 * * * *', metricsRetentionDays: 93, backfillWindowsPerRun: 2 },
   };
 });
-afterAll(async () => azurite?.close());
+afterAll(async () => {
+  storage?.close();
+  await azurite?.close();
+});
 
 describe('gap healing', () => {
   it('queues the missed windows oldest first, at most the budget per scheduled run, never twice while queued', async () => {
@@ -57,7 +64,24 @@ describe('gap healing', () => {
   it("starts a customer's record at the first window it sees: no history before is invented as missed", async () => {
     await recordWindowOutcome(deps, message('c2', 8), 'collected');
     expect(await planGapHealing(deps, message('c2', 8))).toEqual([]);
-    expect((await deps.coverage.summary('c2'))?.healedThrough).toBe(at(8).toISOString());
+    // Every window before 9:00 is collected (8:00 was, nothing before is asked for).
+    expect((await deps.coverage.summary('c2'))?.healedThrough).toBe(at(9).toISOString());
+    await recordWindowOutcome(deps, message('c2b', 8), 'missed', 'Throttled');
+    expect((await deps.coverage.summary('c2b'))?.healedThrough).toBe(at(8).toISOString());
+  });
+
+  it("moves a healthy customer's watermark in its window's own write: 2 requests a window, nothing to list", async () => {
+    await recordWindowOutcome(deps, message('c4', 5), 'collected');
+    storage.reset();
+    const summary = await recordWindowOutcome(deps, message('c4', 6), 'collected');
+    expect(summary.healedThrough).toBe(at(7).toISOString());
+    expect(await planGapHealing(deps, message('c4', 6), summary)).toEqual([]);
+    // The watermark read, then the window's row and the watermark in one transaction.
+    expect(storage.counts()).toEqual({ 'table get runs': 1, 'table batch': 1 });
+    // A window after a gap leaves the watermark where it is, for gap healing to find the gap.
+    const afterGap = await recordWindowOutcome(deps, message('c4', 8), 'collected');
+    expect(afterGap.healedThrough).toBe(at(7).toISOString());
+    expect(hours(await planGapHealing(deps, message('c4', 8), afterGap))).toEqual([7]);
   });
 
   it('stops at the retention limit: windows Azure Monitor no longer keeps are not asked for', async () => {
