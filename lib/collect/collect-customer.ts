@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
+import { openCustomerCredential } from '../auth/open-customer-credential';
 import type { CustomerCredentials } from '../auth/customer-credentials';
 import type { CustomerSecret, CustomerSecretReader } from '../auth/customer-secret-reader';
 import { acquireCustomerToken } from '../auth/acquire-customer-token';
-import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
 import type { Customer, ResourceTarget } from '../customers/customer';
 import type { CustomerRegistry } from '../customers/customer-registry';
 import { diagnoseError, type Diagnosis } from '../diagnose/diagnose-error';
@@ -177,11 +177,7 @@ export async function collectCustomer(
   const diagnose = (error: unknown, stage: Stage) => diagnoseError(error, stage, context, [secret?.value]);
   let credential: TokenCredential;
   try {
-    // Secretless modes (federated identity, Lighthouse) have nothing in Key Vault to read.
-    if (needsKeyVaultSecret(customer.authMode)) {
-      secret = await deps.secrets.read(customer, AbortSignal.timeout(deps.settings.httpTimeoutMs));
-    }
-    credential = deps.credentials.forCustomer(customer, secret);
+    credential = await openCustomerCredential(customer, deps, (read) => (secret = read));
   } catch (error) {
     return failBeforeResources(diagnose(error, 'keyVault'));
   }

@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
+import { openCustomerCredential } from '../auth/open-customer-credential';
 import type { CustomerSecret } from '../auth/customer-secret-reader';
-import { needsKeyVaultSecret } from '../auth/needs-key-vault-secret';
 import type { CollectDependencies } from '../collect/collect-customer';
 import type { CollectMessage } from '../collect/collect-message';
 import type { TimeWindow } from '../collect/closed-window';
@@ -80,10 +80,7 @@ export async function settleCustomerWindow(message: CollectMessage, deps: Collec
   };
   let credential: TokenCredential;
   try {
-    if (needsKeyVaultSecret(customer.authMode)) {
-      secret = await deps.secrets.read(customer, AbortSignal.timeout(deps.settings.httpTimeoutMs));
-    }
-    credential = deps.credentials.forCustomer(customer, secret);
+    credential = await openCustomerCredential(customer, deps, (read) => (secret = read));
   } catch (error) {
     return failed(diagnose(error, 'keyVault'));
   }
