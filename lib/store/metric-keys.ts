@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LruMap } from '../caching/lru-map';
 import { hasDimensions, toUtcSecond, type Dimensions } from '../metrics/datapoint';
 
 /**
@@ -25,9 +26,16 @@ export function metricRowKey(timestamp: string | Date): string {
   return toUtcSecond(timestamp);
 }
 
+/** Hashes of recent resource IDs: every point of a series needs its partition key (bounded, not per customer). */
+const recentResourceKeys = new LruMap<string, string>(4096);
+
 /** A short, stable, key-safe identifier of an ARM resource ID (ARM IDs are case-insensitive). */
 export function resourceKey(resourceId: string): string {
-  return createHash('sha256').update(resourceId.toLowerCase()).digest('hex').slice(0, 24);
+  const known = recentResourceKeys.get(resourceId);
+  if (known !== undefined) return known;
+  const key = createHash('sha256').update(resourceId.toLowerCase()).digest('hex').slice(0, 24);
+  recentResourceKeys.set(resourceId, key);
+  return key;
 }
 
 /** Length of a dimension key: 16 hex digits (64 bits) per metric of one resource is plenty. */

@@ -38,5 +38,21 @@ describe('metric keys', () => {
 
   it('rejects something that is not a time', () => {
     expect(() => toUtcSecond('tomorrow')).toThrow(RangeError);
+    expect(() => toUtcSecond('tomorrow')).toThrow(RangeError);
+    expect(() => toUtcSecond(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  it('gives the same keys when asked again (recent answers are remembered), for any number of inputs', () => {
+    const instants = Array.from({ length: 3000 }, (_, i) => new Date(Date.UTC(2026, 10, 22) + i * 60_000));
+    const first = instants.map((d) => toUtcSecond(d));
+    const again = instants.map((d) => toUtcSecond(new Date(d.getTime())));
+    expect(again).toEqual(first);
+    expect(first[61]).toBe('2026-11-22T01:01:00Z');
+    expect(toUtcSecond('2026-11-22T01:01:00.000Z')).toBe('2026-11-22T01:01:00Z');
+    expect(toUtcSecond('2026-11-22T02:01:00+01:00')).toBe('2026-11-22T01:01:00Z');
+    const ids = Array.from({ length: 5000 }, (_, i) => VM.replace('vm-1', `vm-${i}`));
+    const keys = ids.map(resourceKey);
+    expect(new Set(keys).size).toBe(ids.length);
+    expect(ids.map((id) => resourceKey(id.toUpperCase()))).toEqual(keys);
   });
 });
