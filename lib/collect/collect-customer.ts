@@ -23,6 +23,7 @@ import type { MetricsAccessStore } from '../metrics/metrics-access-store';
 import { readCustomerResources, type CustomerReads, type ResourceRead } from './read-customer-resources';
 import type { MetricsTable } from '../store/metrics-table';
 import type { SummaryStore } from '../summary/summary-store';
+import { isSettledPoint } from '../summary/settled-points';
 import type { SnapshotStore } from '../store/snapshot-store';
 import { keepBestSnapshot, type WindowSnapshot } from './keep-best-snapshot';
 import type { TimeWindow } from './closed-window';
@@ -242,11 +243,19 @@ export async function collectCustomer(
   const snapshot = buildSnapshot(customer, message, reads, new Date(attempt.lastAttemptAt));
   let stored: { name: string; body: string };
   try {
-    written = (await deps.metricsTable.write(customer.id, datapoints)) + reusedPoints;
+    // The summaries are read first: a point whose minute they already count as settled (every run's look-back
+    // re-reads the previous window's last minutes) is stored as it was read before, settled values being final,
+    // so its row is not rewritten: fewer entity writes in Azure, and in Azurite replacing a row costs a remove
+    // and an insert that grow with the table. It still counts as written. The merge below reuses this read.
+    const summaries = await deps.summaries.load(customer.id);
+    const unsettled = datapoints.filter((point) => !isSettledPoint(summaries, point));
+    const kept = datapoints.length - unsettled.length;
+    written = (await deps.metricsTable.write(customer.id, unsettled)) + kept + reusedPoints;
     // Reused datapoints were summarized by the attempt that wrote them. A customer never collected before (no
     // status row) has no history to build a first summary from: skipping that range query matters because it
     // is the one per-customer query over the metrics table (cheap by key in Azure, a scan of every row in Azurite).
-    await deps.summaries.record(customer.id, datapoints, { storedHistory: (await previousStatus) !== undefined });
+    const storedHistory = (await previousStatus) !== undefined;
+    await deps.summaries.record(customer.id, datapoints, { storedHistory, loaded: summaries });
     // A later attempt never replaces a reading with one that holds less (see keepBestSnapshot).
     stored = await deps.snapshots.writeMerged(
       customer.id,

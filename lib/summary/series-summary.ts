@@ -129,6 +129,19 @@ function prune(summary: SeriesSummary, now: Date): SeriesSummary {
     : summary;
 }
 
+/**
+ * Whether the summary already counts the minute of `timestamp` as settled. A settled reading is final (a re-read
+ * is the same value, and merging ignores it), so its stored datapoint row needs no rewrite either.
+ */
+export function isSettledMinute(summary: SeriesSummary | undefined, timestamp: string): boolean {
+  if (!summary) return false;
+  const time = Date.parse(timestamp);
+  const hour = Math.floor(time / HOUR_MS);
+  const state = summary.hours.find((h) => h.hour === hour);
+  if (!state) return false;
+  return (state.settledMinutes & (1n << BigInt(Math.floor((time - hour * HOUR_MS) / MINUTE_MS)))) !== 0n;
+}
+
 function emptyHour(hour: number): HourState {
   return { hour, settledMinutes: 0n, settled: EMPTY, provisional: new Map() };
 }

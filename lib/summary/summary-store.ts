@@ -63,6 +63,12 @@ interface Loaded {
   readonly entity: SummaryEntity & { etag: string };
 }
 
+/** A customer's summaries as one partition query read them (SummaryStore.load), for `record` to merge into. */
+export interface CustomerSummaries {
+  readonly series: ReadonlyMap<string, Loaded>;
+  readonly hasMeta: boolean;
+}
+
 /**
  * Per-series summaries written at collection time (latest point and hourly roll-ups for SUMMARY_HOURS), so
  * the fleet views (dashboard, health, top) read a bounded number of entities instead of history.
@@ -83,18 +89,19 @@ export class SummaryStore {
    * A customer without a summary yet (collected before summaries existed) gets one rebuilt from the last
    * SUMMARY_HOURS of its stored datapoints, once: one range query over its own series. `storedHistory: false`
    * says the caller knows the customer had nothing stored before this run (it was never collected): its
-   * first summary is this run's points, and the query is skipped.
+   * first summary is this run's points, and the query is skipped. `loaded`: the partition as the caller read it
+   * (load) for this run; the first round merges into it instead of reading again (a conflict reads afresh).
    */
   async record(
     customerId: string,
     datapoints: readonly Datapoint[],
-    options: { readonly storedHistory?: boolean } = {},
+    options: { readonly storedHistory?: boolean; readonly loaded?: CustomerSummaries } = {},
   ): Promise<SummaryWrite> {
     const bySeries = groupBySeries(datapoints);
     if (bySeries.size === 0) return { seriesWritten: 0, seriesRebuilt: 0, conflicts: 0 };
     let conflicts = 0;
     for (let round = 1; ; round++) {
-      const { series, hasMeta } = await this.readCustomer(customerId);
+      const { series, hasMeta } = round === 1 && options.loaded ? options.loaded : await this.readCustomer(customerId);
       const incoming = new Map(bySeries);
       let rebuilt = 0;
       if (!hasMeta && options.storedHistory !== false) {
@@ -130,6 +137,11 @@ export class SummaryStore {
       await this.writeTopRows(customerId, writes);
       return { seriesWritten: writes.length, seriesRebuilt: rebuilt, conflicts };
     }
+  }
+
+  /** A customer's summaries, for `record` and `isSettledPoint` (settled-points.ts): one partition query (pages of 1,000 series). */
+  async load(customerId: string): Promise<CustomerSummaries> {
+    return this.readCustomer(customerId);
   }
 
   /** Every series summary of one customer: one partition query (pages of 1,000 series). */

@@ -1,8 +1,11 @@
+import { TableClient } from '@azure/data-tables';
 import { InvocationContext } from '@azure/functions';
+import { METRICS_TABLE } from '../../lib/app/storage-names';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prunesAuditRetention } from '../../lib/audit/audit-retention';
 import { countStorageRequests, type StorageRequestCounter } from '../../lib/bench/count-storage-requests';
 import { handleCollectMessage } from '../../lib/collect/handle-collect-message';
+import { metricPartitionKey, metricRowKey } from '../../lib/store/metric-keys';
 import { recentWindow } from '../support/recent-window';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
@@ -87,6 +90,31 @@ describe('handleCollectMessage: storage requests per message', () => {
     const [firstOfDay] = windowsWhere(true);
     const calls = await deliver('contoso', firstOfDay!, 'calls-prune');
     expect(calls['table query audit']).toBe(1);
+  });
+});
+
+describe('collectCustomer: look-back points already settled', () => {
+  it("does not rewrite the previous window's settled rows that the look-back reads again, and counts them", async () => {
+    const earlier = recentWindow(11);
+    const next = recentWindow(10);
+    await deliver('contoso', earlier, 'settled-earlier');
+    const [series] = await app.services.summaries.listCustomer('contoso');
+    if (!series) throw new Error('contoso has no summary');
+    // The earlier window's last five-minute bucket: read long after its window closed, so settled; the next
+    // window's 20-minute look-back reads it again.
+    const table = TableClient.fromConnectionString(app.env.azurite.connectionString, METRICS_TABLE, {
+      allowInsecureConnection: true,
+    });
+    const partitionKey = metricPartitionKey('contoso', series.resourceId, series.metric, series.dimensions);
+    const lastBucket = metricRowKey(new Date(Date.parse(earlier.windowEnd) - 5 * 60_000));
+    const before = await table.getEntity(partitionKey, lastBucket);
+    await deliver('contoso', next, 'settled-next');
+    const after = await table.getEntity(partitionKey, lastBucket);
+    expect(after.etag).toBe(before.etag);
+    // The run still reports them among the datapoints it stored: 12 of its window and 4 of the look-back per series.
+    const run = await app.services.runs.find('settled-next', 'contoso');
+    const earlierRun = await app.services.runs.find('settled-earlier', 'contoso');
+    expect(run?.datapointsWritten).toBe(earlierRun?.datapointsWritten);
   });
 });
 

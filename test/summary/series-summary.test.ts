@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Datapoint } from '../../lib/metrics/datapoint';
-import { mergeSeriesSummary, rollUpHour, SUMMARY_HOURS } from '../../lib/summary/series-summary';
+import { isSettledMinute, mergeSeriesSummary, rollUpHour, SUMMARY_HOURS } from '../../lib/summary/series-summary';
 import { fromSummaryEntity, toSummaryEntity } from '../../lib/summary/summary-entity';
 
 const VM =
@@ -95,5 +95,16 @@ describe('mergeSeriesSummary', () => {
     const entity = toSummaryEntity('acme', summary, 3);
     expect(fromSummaryEntity(entity)).toEqual(summary);
     expect(entity.revision).toBe(3);
+  });
+});
+
+describe('isSettledMinute', () => {
+  it('is true only for a minute the summary counted settled: not a provisional one, another minute or hour', () => {
+    const summary = mergeSeriesSummary(undefined, hourOf('10', 10), NOW);
+    expect(isSettledMinute(summary, at('10:45'))).toBe(true);
+    expect(isSettledMinute(summary, at('10:50'))).toBe(false); // provisional
+    expect(isSettledMinute(summary, at('10:46'))).toBe(false); // no bucket at that minute
+    expect(isSettledMinute(summary, at('11:45'))).toBe(false);
+    expect(isSettledMinute(undefined, at('10:45'))).toBe(false);
   });
 });
