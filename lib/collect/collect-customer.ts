@@ -247,15 +247,19 @@ export async function collectCustomer(
     // re-reads the previous window's last minutes) is stored as it was read before, settled values being final,
     // so its row is not rewritten: fewer entity writes in Azure, and in Azurite replacing a row costs a remove
     // and an insert that grow with the table. It still counts as written. The merge below reuses this read.
-    const summaries = await deps.summaries.load(customer.id);
-    const unsettled = datapoints.filter((point) => !isSettledPoint(summaries, point));
+    // (Nothing read: nothing to store or merge, no request.)
+    const summaries = datapoints.length > 0 ? await deps.summaries.load(customer.id) : undefined;
+    const unsettled = summaries ? datapoints.filter((point) => !isSettledPoint(summaries, point)) : datapoints;
     const kept = datapoints.length - unsettled.length;
     written = (await deps.metricsTable.write(customer.id, unsettled)) + kept + reusedPoints;
     // Reused datapoints were summarized by the attempt that wrote them. A customer never collected before (no
     // status row) has no history to build a first summary from: skipping that range query matters because it
     // is the one per-customer query over the metrics table (cheap by key in Azure, a scan of every row in Azurite).
     const storedHistory = (await previousStatus) !== undefined;
-    await deps.summaries.record(customer.id, datapoints, { storedHistory, loaded: summaries });
+    await deps.summaries.record(customer.id, datapoints, {
+      storedHistory,
+      ...(summaries ? { loaded: summaries } : {}),
+    });
     // A later attempt never replaces a reading with one that holds less (see keepBestSnapshot).
     stored = await deps.snapshots.writeMerged(
       customer.id,
