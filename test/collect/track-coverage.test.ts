@@ -1,13 +1,12 @@
-import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countStorageRequests, type StorageRequestCounter } from '../../lib/bench/count-storage-requests';
+import type { StorageRequestCounter } from '../../lib/bench/count-storage-requests';
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import { planGapHealing, recordWindowOutcome, type CoverageDependencies } from '../../lib/collect/track-coverage';
-import { startAzurite, type RunningAzurite } from '../../lib/local/azurite/start-azurite';
 import { CoverageStore } from '../../lib/store/coverage-store';
+import { startCountedAzurite, type CountedAzurite } from '../support/counted-azurite';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 10, 22, hour));
-let azurite: RunningAzurite;
+let counted: CountedAzurite;
 let storage: StorageRequestCounter;
 let deps: CoverageDependencies & { config: { backfillWindowsPerRun: number; metricsRetentionDays: number } };
 const clock = new Date(at(9).getTime() + 5_000);
@@ -27,21 +26,16 @@ const message = (
 const hours = (messages: readonly CollectMessage[]) => messages.map((m) => new Date(m.windowStart).getUTCHours());
 
 beforeAll(async () => {
-  azurite = await startAzurite();
-  const tableHost = new URL(azurite.tableEndpoint).host;
-  storage = countStorageRequests((host) => (host === tableHost ? 'table' : undefined));
-  const table = TableClient.fromConnectionString(azurite.connectionString, 'runs', { allowInsecureConnection: true });
-  await table.createTable();
+  counted = await startCountedAzurite();
+  storage = counted.storage;
+  const table = await counted.createTable('runs');
   deps = {
     coverage: new CoverageStore(table),
     now: () => clock,
     config: { collectSchedule: '0 0 * * * *', metricsRetentionDays: 93, backfillWindowsPerRun: 2 },
   };
 });
-afterAll(async () => {
-  storage?.close();
-  await azurite?.close();
-});
+afterAll(async () => counted?.close());
 
 describe('gap healing', () => {
   it('queues the missed windows oldest first, at most the budget per scheduled run, never twice while queued', async () => {

@@ -1,26 +1,24 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countStorageRequests, type StorageRequestCounter } from '../../lib/bench/count-storage-requests';
+import type { StorageRequestCounter } from '../../lib/bench/count-storage-requests';
 import { keepBestSnapshot, type WindowSnapshot } from '../../lib/collect/keep-best-snapshot';
-import { startAzurite, type RunningAzurite } from '../../lib/local/azurite/start-azurite';
 import { SnapshotStore } from '../../lib/store/snapshot-store';
+import { startCountedAzurite, type CountedAzurite } from '../support/counted-azurite';
 
-let azurite: RunningAzurite;
+let counted: CountedAzurite;
 let storage: StorageRequestCounter;
 let store: SnapshotStore;
 
 beforeAll(async () => {
-  azurite = await startAzurite();
-  const blobHost = new URL(azurite.blobEndpoint).host;
-  storage = countStorageRequests((host) => (host === blobHost ? 'blob' : undefined));
-  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('snapshots');
+  counted = await startCountedAzurite();
+  storage = counted.storage;
+  const container = BlobServiceClient.fromConnectionString(counted.azurite.connectionString).getContainerClient(
+    'snapshots',
+  );
   await container.create();
   store = new SnapshotStore(container);
 });
-afterAll(async () => {
-  storage?.close();
-  await azurite?.close();
-});
+afterAll(async () => counted?.close());
 
 const window = (hour: number) => ({
   start: new Date(Date.UTC(2026, 10, 22, hour)),
