@@ -12,7 +12,9 @@ export type RunOwnershipCheck = (message: CollectMessage, run: RunRecord | undef
  * The worker's check-and-drop step, the same for collect and settle messages: the window must be one
  * closed schedule interval within retention, and only then (a storage read spared for a bad window) the
  * message must own the run record it names. A rejected message is logged as `Dropping <kind> message` and
- * dropped: retrying cannot fix it. @returns true when the message may run.
+ * dropped: retrying cannot fix it. `findRun` gives the record to check (default: read it); the collect worker's
+ * records its start at the same time (RunStore.start: the record only when it is another window's).
+ * @returns true when the message may run.
  */
 export async function admitQueuedMessage(
   services: Pick<Services, 'config' | 'now' | 'runs'>,
@@ -21,13 +23,14 @@ export async function admitQueuedMessage(
   log: Logger,
   dequeueCount: number,
   kind: 'queue' | 'settle',
+  findRun: () => Promise<RunRecord | undefined> = () => services.runs.find(message.runId, message.customerId),
 ): Promise<boolean> {
   const rejected =
     checkCollectMessage(message, {
       schedule: services.config.collectSchedule,
       now: services.now(),
       retentionDays: services.config.metricsRetentionDays,
-    }) ?? checkOwnership(message, await services.runs.find(message.runId, message.customerId));
+    }) ?? checkOwnership(message, await findRun());
   if (!rejected) return true;
   log.error(`Dropping ${kind} message: ${rejected.message}`, {
     code: rejected.code,

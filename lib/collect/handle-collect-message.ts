@@ -49,9 +49,12 @@ export async function handleCollectMessage(
   const dequeueCount = Number(context.triggerMetadata?.dequeueCount ?? 1);
   // A run's delayed follow-up: metrics only, under the run's own id (lib/settle).
   if (message.trigger === 'settle') return handleSettleMessage(services, message, log, dequeueCount);
-  if (!(await admitQueuedMessage(services, message, checkRunOwnership, log, dequeueCount, 'queue'))) return;
   const progress = recordRunProgress(services.runs, message, dequeueCount, services.now, log);
-  await progress.started();
+  // The ownership check and the attempt's start are one conditional write when the run is new (RunStore.start).
+  const admitted = await admitQueuedMessage(services, message, checkRunOwnership, log, dequeueCount, 'queue', () =>
+    progress.start(),
+  );
+  if (!admitted) return;
   let customer: Customer | undefined;
   let result: Awaited<ReturnType<typeof collectCustomer>>;
   const calls: TenantCalls = { calls: 0, metricsCalls: 0, throttledCalls: 0 };

@@ -1,6 +1,6 @@
 import { isAppError } from '../errors/app-error';
 import type { Logger } from '../logging/logger';
-import type { RunStore } from '../store/run-store';
+import type { RunRecord, RunStore } from '../store/run-store';
 import type { CollectResult } from './collect-customer';
 import type { CollectMessage } from './collect-message';
 import { describeError } from '../logging/describe-error';
@@ -16,7 +16,12 @@ export const MAX_DEQUEUE_COUNT = 5;
 export const UNKNOWN_ERROR_ATTEMPTS = 3;
 
 export interface RunProgress {
-  started(): Promise<void>;
+  /**
+   * Records the attempt's start unless the run id belongs to another window (RunStore.start); @returns that
+   * window's record then, having written nothing. Unlike the other writes its failure throws: it is also the
+   * check that the message owns its run, which must not be skipped.
+   */
+  start(): Promise<RunRecord | undefined>;
   /** `calls`: what the attempt cost in the customer's tenant (countTenantCalls), recorded on the run. */
   finished(result: CollectResult, calls?: TenantCalls): Promise<void>;
   /** A thrown failure: the host retries (`retrying`) until the last attempt (`failed`). */
@@ -25,7 +30,7 @@ export interface RunProgress {
 
 /**
  * Records a worker attempt in the runs store. Progress is bookkeeping for ops: a failure to write it is
- * logged and never fails (or retries) a collection.
+ * logged and never fails (or retries) a collection; only `start`, which is also the ownership check, throws.
  */
 export function recordRunProgress(
   runs: RunStore,
@@ -54,8 +59,14 @@ export function recordRunProgress(
     }
   };
   return {
-    started: () =>
-      write({ ...base, status: 'running', startedAt: now().toISOString(), updatedAt: now().toISOString(), attempts }),
+    start: () =>
+      runs.start({
+        ...base,
+        status: 'running',
+        startedAt: now().toISOString(),
+        updatedAt: now().toISOString(),
+        attempts,
+      }),
     finished: (result, calls) =>
       write({
         ...base,

@@ -106,6 +106,36 @@ export class RunStore {
     ]);
   }
 
+  /**
+   * Records an attempt's start, unless the run id's record belongs to another window: then nothing is written
+   * and that record is returned (the caller drops the message). A scheduled run's first attempt finds no
+   * record, so the run row is created (an insert fails if the row exists: no read is needed to know it is ours),
+   * then the customer row is merged: two requests where a read first would take three. A record that exists (a
+   * retry, an on-demand run queued before) is read and, when it is this window's, merged like `record`.
+   */
+  async start(
+    run: Partial<RunRecord> & Pick<RunRecord, 'runId' | 'customerId' | 'windowStart' | 'windowEnd'>,
+  ): Promise<RunRecord | undefined> {
+    const { runId, customerId, ...fields } = run;
+    const body = { runId, customerId, ...definedOnly(fields) };
+    const runRow = { partitionKey: runPartition(runId), rowKey: customerId, ...body };
+    try {
+      await this.table.createEntity(runRow);
+    } catch (error) {
+      if (!(error instanceof RestError && error.statusCode === 409)) throw error;
+      const existing = await this.find(runId, customerId);
+      if (existing && (existing.windowStart !== run.windowStart || existing.windowEnd !== run.windowEnd)) {
+        return existing;
+      }
+      await this.table.upsertEntity(runRow, 'Merge');
+    }
+    await this.table.upsertEntity(
+      { partitionKey: customerPartition(customerId), rowKey: customerRowKey(run.windowStart, runId), ...body },
+      'Merge',
+    );
+    return undefined;
+  }
+
   /** Every customer's record of one run (one for an on-demand run), ordered by customer id. */
   async get(runId: string): Promise<RunRecord[]> {
     const filter = odata`PartitionKey eq ${runPartition(runId)}`;

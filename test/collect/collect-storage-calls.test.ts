@@ -61,6 +61,11 @@ describe('handleCollectMessage: storage requests per message', () => {
     // each; only the status is written: no access row reads as "batch works", which is what it found.
     expect(calls['table get customerstatus']).toBe(2);
     expect(calls['table upsert customerstatus']).toBe(1);
+    // The runs table: one read (the coverage watermark); the run record's start is a conditional insert (no
+    // read of its owner first), then its customer row, and both rows again when it finishes; the coverage row
+    // with its watermark is one transaction.
+    expect(calls['table get runs']).toBe(1);
+    expect(calls['table upsert runs']).toBe(4);
     // The analytics export is on (the demo has a data collection rule): the customer's pending exports are
     // listed once, by the collection's export, and the run's export reuses that list.
     expect(app.services.analytics).toBeDefined();
