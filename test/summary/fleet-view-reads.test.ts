@@ -8,6 +8,7 @@ import { getTopMetrics } from '../../lib/http/top-metrics-handler';
 import type { Datapoint } from '../../lib/metrics/datapoint';
 import { TOP_BUCKETS } from '../../lib/summary/summary-entity';
 import { withCountedStorage, type StorageRequestCounter } from '../support/count-storage-requests';
+import { clearOfHourBoundary } from '../support/recent-window';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 
 const HOUR_MS = 3_600_000;
@@ -74,7 +75,11 @@ const customerPage = (id: string) => getCustomerDashboard(counted, request(`dash
 const top = (query: string) =>
   getTopMetrics(counted, new HttpRequest({ method: 'GET', url: `http://localhost/api/metrics/top?${query}` }));
 
+// The file seeds hours relative to now and checks what 24 h / 7 d views count: it must not straddle an hour.
+const FILE_RUNS_WELL_UNDER_MS = 90_000;
+
 beforeAll(async () => {
+  await clearOfHourBoundary(FILE_RUNS_WELL_UNDER_MS);
   app = await startTestApp();
   for (const [i, id] of FLEET.entries()) {
     await app.services.registry.put(
@@ -92,7 +97,7 @@ beforeAll(async () => {
     );
   }
   ({ services: counted, requests } = withCountedStorage(app.services));
-}, 120_000);
+}, 120_000 + FILE_RUNS_WELL_UNDER_MS);
 afterAll(async () => app?.close());
 
 describe('the fleet views read a bounded number of storage requests, whatever the history', () => {

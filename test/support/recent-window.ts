@@ -10,3 +10,13 @@ export function recentWindow(hoursAgo = 1, now = new Date()): { windowStart: str
   const start = new Date(end.getTime() - 3_600_000);
   return { windowStart: start.toISOString(), windowEnd: end.toISOString() };
 }
+
+/**
+ * Waits past the next full hour when it is less than `marginMs` away. For tests that seed data relative to
+ * the current hour and then count what a "last 24 h" view sees: crossing the hour between the seeding and
+ * the reading would shift the view's window by one hour under them.
+ */
+export async function clearOfHourBoundary(marginMs: number, now = Date.now()): Promise<void> {
+  const untilNextHour = 3_600_000 - (now % 3_600_000);
+  if (untilNextHour < marginMs) await new Promise((resolve) => setTimeout(resolve, untilNextHour + 1_000));
+}
