@@ -6,14 +6,14 @@ export interface CycleFacts {
   readonly metricsCalls: number;
   readonly stateReads: number;
   readonly failed: number;
+  /** The product's peak RSS so far (a high-water mark): after a batch cycle, what batch mode needed. */
+  readonly peakRssMb: number;
 }
 
 export interface RunFacts {
   readonly customers: number;
   readonly metricsLowerBound: number;
   readonly cycles: readonly CycleFacts[];
-  /** The product's process alone: the sandbox cloud and Azurite run in their own. */
-  readonly peakRssMb: number;
   readonly dashboardMs: number | string;
   /** Slowest function entry's import over a hello-world app's, in CPU time (the idle-instance cost). */
   readonly importRatio: number;
@@ -28,10 +28,12 @@ export interface TargetCheck {
 }
 
 /**
- * Issue 12's yardstick, checked against one bench run: metrics calls within 1.1× the lower bound and
- * ≥ 2.5× fewer than per-resource mode, one state read per customer, a cycle under 60 s, peak RSS under
- * 300 MB, the dashboard under 2 s, importing a function entry under 1.5× a hello-world app. A target the
- * run did not measure (e.g. `--mode batch` has no per-resource cycle) says so rather than passing.
+ * Issue 12's yardstick, checked against one bench run: in batch mode metrics calls within 1.1× the lower
+ * bound and ≥ 2.5× fewer than per-resource mode, one state read per customer, a cycle under 60 s, peak RSS
+ * under 300 MB; the dashboard under 2 s, importing a function entry under 1.5× a hello-world app. Batch mode
+ * runs first, so its peak RSS is the process's high-water mark after its cycles (the per-resource cycles
+ * that follow add a second set of clients to the same process, which a worker in Azure never holds). A
+ * target the run did not measure (e.g. `--mode batch` has no per-resource cycle) says so rather than passing.
  */
 export function checkTargets(run: RunFacts): TargetCheck[] {
   const batch = run.cycles.filter((c) => c.mode === 'batch');
@@ -76,7 +78,12 @@ export function checkTargets(run: RunFacts): TargetCheck[] {
     (v) => v < 60,
     ' s',
   );
-  add('peak RSS (the product, emulators apart) under 300 MB', run.peakRssMb, (v) => v < 300, ' MB');
+  add(
+    'peak RSS in batch mode (the product, emulators apart) under 300 MB',
+    worst(batch, (c) => c.peakRssMb),
+    (v) => v < 300,
+    ' MB',
+  );
   add(
     'dashboard under 2 s',
     typeof run.dashboardMs === 'number' ? run.dashboardMs : Number.POSITIVE_INFINITY,

@@ -201,7 +201,15 @@ async function main(): Promise<void> {
         'product live heap MB': liveHeapMb(),
       });
       storageByCycle.push({ mode, cycle: label, ...storageCounts });
-      facts.push({ mode, cycle: label, seconds, metricsCalls, stateReads, failed: customers.length - outcomes.ok });
+      facts.push({
+        mode,
+        cycle: label,
+        seconds,
+        metricsCalls,
+        stateReads,
+        failed: customers.length - outcomes.ok,
+        peakRssMb: productPeakRssMb(),
+      });
       console.error(
         `[bench] ${mode} ${label}: ${round(seconds)} s, cloud ${JSON.stringify(counts)}, storage ${JSON.stringify(storageCounts)}`,
       );
@@ -249,7 +257,6 @@ async function main(): Promise<void> {
       customers: customers.length,
       metricsLowerBound: bound.metricsBatch,
       cycles: facts,
-      peakRssMb,
       dashboardMs: views.dashboardMs,
       importRatio: importTimes.importRatio,
       importWallRatio: importTimes.importWallRatio,
