@@ -1,3 +1,4 @@
+import type { ExportTotals } from '../export/logs-export';
 import type { CustomerStatus } from '../store/customer-status-store';
 
 /**
@@ -33,4 +34,30 @@ export function formatRunSummary(statuses: readonly CustomerStatus[]): string {
     `Collection summary (run ${runs}): ${ok} of ${rows.length} customers ok, ${total} datapoints written`,
     ...lines,
   ].join('\n');
+}
+
+/** Where the analytics export went, for the export line (absent: the export is not configured). */
+export interface ExportTarget {
+  readonly ruleId: string;
+  readonly totals: ExportTotals;
+}
+
+/**
+ * The summary's analytics-export line: rows sent to Logs Ingestion per table since the app started, calls
+ * that failed and what waits for a retry; or how to turn the export on.
+ */
+export function formatExportLine(target: ExportTarget | undefined): string {
+  if (!target) {
+    return 'Analytics export: off (set LOGS_INGESTION_ENDPOINT and LOGS_INGESTION_RULE_ID to send rows to Log Analytics)';
+  }
+  const { metrics, runs, health, failedCalls, pending, recovered } = target.totals;
+  const problems = [
+    `${failedCalls} failed call${failedCalls === 1 ? '' : 's'}`,
+    `${pending} waiting for a retry`,
+    ...(recovered > 0 ? [`${recovered} sent late`] : []),
+  ].join(', ');
+  return (
+    `Analytics export (Logs Ingestion, rule ${target.ruleId}): ${metrics} datapoint, ${runs} run and ` +
+    `${health} health rows sent; ${problems}`
+  );
 }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadServices } from '../app/services';
 import { CustomerRegistry } from '../customers/customer-registry';
-import { formatRunSummary } from './format-run-summary';
+import { formatExportLine, formatRunSummary } from './format-run-summary';
 import { OPERATOR_APP_ROLES, type OperatorRole } from '../auth/operator-principal';
 import { startLocalHost, type DevelopmentPrincipal } from './host/start-local-host';
 import type { HostLogLevel } from './host/start-queue-listener';
@@ -115,7 +115,11 @@ async function main(): Promise<number> {
   await host.runTimer('collect-schedule');
   await host.waitForIdle();
   const statuses = (await services.statuses.list()).filter((s) => s.lastAttemptAt >= cycleStart);
-  console.log(`\n${formatRunSummary(statuses)}\n`);
+  const exportTarget =
+    services.analytics && services.config.logsExport
+      ? { ruleId: services.config.logsExport.ruleId, totals: services.analytics.totals }
+      : undefined;
+  console.log(`\n${formatRunSummary(statuses)}\n${formatExportLine(exportTarget)}\n`);
   progress(`Cycle finished in ${seconds(started)} since start`);
 
   if (values.once) {

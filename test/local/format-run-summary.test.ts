@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRunSummary } from '../../lib/local/format-run-summary';
+import { formatExportLine, formatRunSummary } from '../../lib/local/format-run-summary';
 import type { CustomerStatus } from '../../lib/store/customer-status-store';
 
 const base = {
@@ -55,5 +55,29 @@ describe('formatRunSummary', () => {
 
   it('says so when nothing was collected', () => {
     expect(formatRunSummary([])).toBe('No customer was collected in this cycle.');
+  });
+});
+
+describe('formatExportLine', () => {
+  const totals = { metrics: 476, runs: 9, health: 9, failedCalls: 0, pending: 0, recovered: 0 };
+  const ruleId = 'dcr-00000000000000000000000000000001';
+
+  it('counts the rows sent per table and says nothing failed', () => {
+    expect(formatExportLine({ ruleId, totals })).toBe(
+      `Analytics export (Logs Ingestion, rule ${ruleId}): 476 datapoint, 9 run and 9 health rows sent; ` +
+        '0 failed calls, 0 waiting for a retry',
+    );
+  });
+
+  it('names failed calls, what waits for a retry and what was sent late', () => {
+    expect(formatExportLine({ ruleId, totals: { ...totals, failedCalls: 1, pending: 2, recovered: 3 } })).toMatch(
+      /; 1 failed call, 2 waiting for a retry, 3 sent late$/,
+    );
+  });
+
+  it('says how to turn the export on when it is off', () => {
+    expect(formatExportLine(undefined)).toMatch(
+      /^Analytics export: off \(set LOGS_INGESTION_ENDPOINT and LOGS_INGESTION_RULE_ID/,
+    );
   });
 });
