@@ -24,7 +24,8 @@ Write-Host @"
 3. In the Fabric Admin portal > Tenant settings, enable for security group "$groupName":
    - Developer settings > "Service principals can use Fabric APIs"
    - Integration settings > "Dataset Execute Queries REST API"
-   (changes take up to 15 minutes).
+   (changes take up to 15 minutes). For capacities created outside this app's installer's admin list,
+   Admin portal > Capacity settings > <capacity> > Contributor permissions: add "$groupName" too.
 4. Send the provider: tenant id, workspace id $CapacityMetricsWorkspaceId (optional: it is found by name otherwise).
 Revoke: Remove-AzADGroupMember -GroupObjectId $($group.Id) -MemberObjectId $($sp.Id)
 "@

@@ -19,4 +19,4 @@ New-AzADAppFederatedCredential -ApplicationObjectId $app.Id -Name 'collector-man
   -Issuer "https://login.microsoftonline.com/$tenantId/v2.0" -Subject $identity.PrincipalId `
   -Audience 'api://AzureADTokenExchange' | Out-Null
 Write-Host "Multi-tenant app: $($app.AppId) -- customers run federated-identity/consent-and-assign.ps1 with it."
-Write-Host "Register each with: ctc customers add <id> --auth-mode federatedIdentity --client-id $($app.AppId) --tenant-id <theirs>"
+Write-Host "Register each with: ctc customers add <id> --auth-mode federatedIdentity --client $($app.AppId) --tenant <theirs>"
