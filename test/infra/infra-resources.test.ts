@@ -58,6 +58,10 @@ describe('infra resources', () => {
     const script = code('infra/operator-app/create-operator-app.sh');
     expect(script).toContain('"value": "Collector.Reader"');
     expect(script).toContain('"value": "Collector.Admin"');
+    // An operator's Azure CLI token needs a delegated scope with the Azure CLI pre-authorized for it.
+    expect(script).toContain('"value": "user_impersonation"');
+    expect(script).toMatch(/preAuthorizedApplications.*azure_cli.*scope_id/);
+    expect(script).toContain('azure_cli=04b07795-8ddb-461a-bbee-02f9e1bf7b46');
   });
 
   it('runs Node 22 on Flex Consumption with a user-assigned identity for deployment storage', () => {
