@@ -76,7 +76,8 @@ resource appTableDataContributor 'Microsoft.Authorization/roleAssignments@2022-0
 
 // Read customer secrets, and write them when a customer is onboarded through the API
 // (PUT /api/customers/{id}, rotate-secret, DELETE soft-deletes). Secrets Officer is the smallest
-// built-in role that can set and delete secrets; it grants no key, certificate or purge rights.
+// built-in role that can set and delete secrets; it grants nothing on keys or certificates, and the
+// vault's purge protection stops anyone purging a deleted secret early.
 resource appKeyVaultSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(keyVault.id, appPrincipalId, keyVaultSecretsOfficerRoleId)
   scope: keyVault
