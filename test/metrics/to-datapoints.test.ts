@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readAzureSpec } from '../support/azure-spec-examples';
 import { toDatapoints, type ConversionRequest, type MetricsResponseLike } from '../../lib/metrics/to-datapoints';
 
-const FIXTURES = join(__dirname, '../../../shared/fixtures/azure-rest-api-specs/specification');
-const readExample = <T>(path: string) => JSON.parse(readFileSync(join(FIXTURES, path), 'utf8')) as T;
+const readExample = readAzureSpec;
 const getMetric = readExample<{ responses: { 200: { body: MetricsResponseLike } } }>(
   'monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json',
 );

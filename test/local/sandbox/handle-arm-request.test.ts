@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ClientSecretCredential } from '@azure/identity';
 import { MonitorClient } from '@azure/arm-monitor';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAzureSpec } from '../../support/azure-spec-examples';
 import { shapeOf } from '../../support/shape-of';
 import { startSandboxCloud, type SandboxCloud } from '../../../lib/local/sandbox/start-sandbox-cloud';
 import { createLocalCertificate } from '../../../lib/local/tls/create-local-certificate';
 import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
 
-const SPECS = '/work/shared/fixtures/azure-rest-api-specs/specification';
 const ARM_SCOPES = ['https://management.azure.com/.default'];
 
 function loadExample(relativePath: string): {
   parameters: Record<string, unknown>;
   responses: { 200: { body: Record<string, unknown> } };
 } {
-  return JSON.parse(readFileSync(path.join(SPECS, relativePath), 'utf8')) as never;
+  return readAzureSpec(relativePath);
 }
 
 describe('sandbox ARM', () => {

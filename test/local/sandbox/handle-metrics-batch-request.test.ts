@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ClientSecretCredential } from '@azure/identity';
 import { MetricsClient } from '@azure/monitor-query-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCloud, type SandboxCloud } from '../../../lib/local/sandbox/start-sandbox-cloud';
 import { createLocalCertificate } from '../../../lib/local/tls/create-local-certificate';
 import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
+import { readAzureSpec } from '../../support/azure-spec-examples';
 
-const EXAMPLE =
-  '/work/shared/fixtures/azure-rest-api-specs/specification/monitor/Azure.Monitor.Query.Metrics/examples/2024-02-01/MetricBatchExample.json';
+const EXAMPLE = 'monitor/Azure.Monitor.Query.Metrics/examples/2024-02-01/MetricBatchExample.json';
 const METRICS_SCOPE = 'https://metrics.monitor.azure.com/.default';
 const ARM_SCOPE = 'https://management.azure.com/.default';
 
@@ -71,9 +70,9 @@ describe('sandbox metrics:getBatch and ARM read throttling', () => {
   afterAll(() => sandbox?.close());
 
   it('answers one values item per resource in the shape of MetricBatchExample.json, keyed by resourceid', async () => {
-    const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as {
+    const example = readAzureSpec<{
       responses: { 200: { body: { values: Record<string, unknown>[] } } };
-    };
+    }>(EXAMPLE);
     const exampleItem = example.responses[200].body.values[0]!;
     const results = await clientFor(subReader).queryResources(
       [vm(1), vm(2)],

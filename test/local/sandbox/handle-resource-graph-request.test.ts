@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ServiceClient } from '@azure/core-client';
 import { createPipelineRequest } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,16 +7,13 @@ import { queryResourceGraph, RESOURCE_GRAPH_API_VERSION } from '../../../lib/dis
 import { AUTH_MODE_DEMO_IDS } from '../../../lib/local/demo/build-auth-mode-demo';
 import { DEMO_IDS } from '../../../lib/local/demo/build-demo-scenario';
 import type { ArmClients } from '../../../lib/resources/arm-clients';
+import { readAzureSpec } from '../../support/azure-spec-examples';
 import { startTestApp, type TestApp } from '../../support/start-test-app';
 
-const FIXTURE = join(
-  __dirname,
-  '../../../../shared/fixtures/azure-rest-api-specs/specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/stable/2024-04-01/examples/ResourcesBasicQuery.json',
-);
-const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as {
+const fixture = readAzureSpec<{
   parameters: { query: { query: string } };
   responses: { 200: { body: { data: Record<string, unknown>[] } & Record<string, unknown> } };
-};
+}>('resourcegraph/resource-manager/Microsoft.ResourceGraph/stable/2024-04-01/examples/ResourcesBasicQuery.json');
 const LITWARE_SUB = AUTH_MODE_DEMO_IDS.litware.subscriptionId;
 const vmId = (name: string) =>
   `/subscriptions/${LITWARE_SUB}/resourceGroups/rg-etl/providers/Microsoft.Compute/virtualMachines/${name}`;

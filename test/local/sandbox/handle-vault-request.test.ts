@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,14 +5,14 @@ import { shapeOf } from '../../support/shape-of';
 import { startSandboxCloud, type SandboxCloud } from '../../../lib/local/sandbox/start-sandbox-cloud';
 import { createLocalCertificate } from '../../../lib/local/tls/create-local-certificate';
 import { trustCertificate } from '../../../lib/local/tls/trust-certificate';
+import { readAzureSpec } from '../../support/azure-spec-examples';
 
-const FIXTURES =
-  '/work/shared/fixtures/azure-rest-api-specs/specification/keyvault/data-plane/Microsoft.KeyVault/stable/7.5/examples';
+const EXAMPLES = 'keyvault/data-plane/Microsoft.KeyVault/stable/7.5/examples';
 
 function loadExampleBody(file: string): Record<string, unknown> {
-  const example = JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as {
+  const example = readAzureSpec<{
     responses: { 200: { body: Record<string, unknown> } };
-  };
+  }>(`${EXAMPLES}/${file}`);
   return example.responses[200].body;
 }
 
