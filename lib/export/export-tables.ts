@@ -38,7 +38,8 @@ const attemptColumns = [
   {
     name: 'Attempt',
     type: 'int',
-    description: 'Delivery attempt of the run (queue dequeue count); queries keep the latest.',
+    description:
+      "Delivery attempt of the run (queue dequeue count); 0 for the run's settle read. Queries keep the newest row.",
   },
   {
     name: 'ExportedAt',
@@ -93,7 +94,11 @@ export const RUNS_TABLE = {
   columns: [
     { name: 'TimeGenerated', type: 'datetime', description: 'When the attempt ended.' },
     { name: 'CustomerId', type: 'string', description: 'Customer id in the collector registry.' },
-    { name: 'Trigger', type: 'string', description: 'schedule or manual.' },
+    {
+      name: 'Trigger',
+      type: 'string',
+      description: 'schedule, manual (ctc collect, the API) or backfill (gap healing, a requested range).',
+    },
     { name: 'WindowStart', type: 'datetime', description: 'Start of the collected window.' },
     { name: 'WindowEnd', type: 'datetime', description: 'End of the collected window.' },
     { name: 'Outcome', type: 'string', description: 'succeeded, failed, skipped, or retrying (the host tries again).' },

@@ -94,6 +94,16 @@ export async function handleSettleMessage(
     settleStillProvisional: result.stillProvisional,
     ...(result.diagnosis ? { settleErrorCode: result.diagnosis.code } : {}),
   });
+  // The analytics copy gets the settled points too (newer ExportedAt: the queries' arg_max keeps them), so Log
+  // Analytics is final as soon as the table is, not an hour later with the next run's look-back. Our own call,
+  // after the tenant's: it never throws (a failure leaves a pending marker the customer's next run sends).
+  const reread = result.reread?.filter((r) => r.datapoints.length > 0) ?? [];
+  if (reread.length > 0) {
+    await services.analytics?.exportCollection(
+      { customerId: message.customerId, runId: message.runId, attempt: SETTLE_EXPORT_ATTEMPT, resources: reread },
+      log,
+    );
+  }
   const properties = {
     customerId: message.customerId,
     runId: message.runId,
@@ -108,6 +118,9 @@ export async function handleSettleMessage(
   if (result.outcome === 'failed') log.warn(`Settle read of ${message.customerId} failed`, properties);
   else log.info(`Settle read of ${message.customerId}: ${result.outcome}`, properties);
 }
+
+/** `Attempt` of the rows a settle read exports: the run's own attempts count from 1. */
+export const SETTLE_EXPORT_ATTEMPT = 0;
 
 /** A settle message belongs to a run the worker recorded for the same customer and window. */
 export function checkSettleOwnership(message: CollectMessage, run: RunRecord | undefined): AppError | undefined {

@@ -12,6 +12,7 @@ import { mergeResourceTargets } from '../discovery/merge-resource-targets';
 import { AppError } from '../errors/app-error';
 import type { Datapoint } from '../metrics/datapoint';
 import { isFabricCapacity } from '../fabric/fabric-metrics';
+import type { CollectedResource } from '../export/to-export-rows';
 import { resourceTypeOf } from '../resources/resource-type-of';
 import { findProvisionalResources, mergeSettledPoints } from './merge-settled-points';
 
@@ -29,6 +30,8 @@ export interface SettleResult {
   readonly datapointsWritten: number;
   /** Points the re-read still had to store provisional (the source was later than its documented delay). */
   readonly stillProvisional: number;
+  /** What was read again, per resource (region as the run read it): what the analytics copy re-sends. */
+  readonly reread?: readonly CollectedResource[];
   readonly diagnosis?: Diagnosis;
 }
 
@@ -132,6 +135,10 @@ export async function settleCustomerWindow(message: CollectMessage, deps: Collec
     resources: reads.size,
     datapointsWritten: written,
     stillProvisional: datapoints.filter((p) => p.provisional).length,
+    reread: [...reads].map(([resourceId, read]): CollectedResource => {
+      const region = location.get(resourceId.toLowerCase());
+      return { resourceId, ...(region ? { region } : {}), datapoints: read.datapoints };
+    }),
   };
   const firstFailure = [...reads.values()].find((r) => r.diagnosis)?.diagnosis;
   if (firstFailure) {

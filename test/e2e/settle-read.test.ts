@@ -7,6 +7,7 @@ import { handleCollectMessage } from '../../lib/collect/handle-collect-message';
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import type { WindowSnapshot } from '../../lib/collect/keep-best-snapshot';
 import { newRunId } from '../../lib/collect/plan-collection-run';
+import { SETTLE_EXPORT_ATTEMPT } from '../../lib/settle/handle-settle-message';
 import { DelayedCollectQueue, type DelayedMessage } from '../../lib/settle/settle-queue';
 import { startTestApp, type TestApp } from '../support/start-test-app';
 import { settledVmCpu, storedVmCpu } from '../support/vm-cpu-window';
@@ -92,6 +93,33 @@ const pointsOf = (i: number) => storedVmCpu(services.metricsTable, 'contoso', vm
 /** What Azure answers once everything has arrived. */
 const settledTruth = (i: number) => settledVmCpu(vm, windowAt(i));
 
+type ExportedMetricRow = {
+  TimeGenerated: string;
+  ResourceId: string;
+  Metric: string;
+  Average?: number;
+  Provisional: boolean;
+  RunId: string;
+  Attempt: number;
+  ExportedAt: string;
+};
+
+/** The VM's CPU rows of window i in Log Analytics, newest per bucket (as the shipped queries read them). */
+function newestExportedCpu(i: number): ExportedMetricRow[] {
+  const { windowStart, windowEnd } = windowAt(i);
+  const rows = app.env.sandbox.state.logsIngestion
+    .rows(services.config.logsExport!.streams.metrics)
+    .map((r) => r as ExportedMetricRow)
+    .filter((r) => r.ResourceId === vm && r.Metric === 'Percentage CPU')
+    .filter((r) => r.TimeGenerated >= windowStart && r.TimeGenerated < windowEnd);
+  const newest = new Map<string, ExportedMetricRow>();
+  for (const row of rows) {
+    const kept = newest.get(row.TimeGenerated);
+    if (!kept || row.ExportedAt >= kept.ExportedAt) newest.set(row.TimeGenerated, row);
+  }
+  return [...newest.values()].sort((a, b) => a.TimeGenerated.localeCompare(b.TimeGenerated));
+}
+
 async function snapshotProvisional(i: number): Promise<number> {
   const window = windowAt(i);
   const snapshot = (await services.snapshots.read('contoso', {
@@ -144,8 +172,18 @@ describe('settle read (ingestion delay on, every run on time)', () => {
       expect({ present, final }).toEqual({ present: 12, final: 12 });
       expect(points.map((p) => p.average)).toEqual(settledTruth(i));
       expect(await snapshotProvisional(i)).toBe(0);
-      // Metrics only: no Resource Graph query, no ARM read of state, no token (the run's is still valid).
-      expect(settle.calls).toEqual({ 'metrics getBatch': 2 });
+      // Into the tenant, metrics only: no Resource Graph query, no ARM read of state, no token (the run's is
+      // still valid); then one upload of our own, the settled points' analytics copy.
+      expect(settle.calls).toEqual({ 'metrics getBatch': 2, 'logsIngestion POST': 1 });
+      // Log Analytics is final as soon as the table is: the newest exported row of every bucket (what the
+      // shipped queries keep, arg_max(ExportedAt)) is the settled value, sent under the run's id, attempt 0.
+      const newest = newestExportedCpu(i);
+      expect(newest.map((r) => [r.Average, r.Provisional])).toEqual(settledTruth(i).map((v) => [v, false]));
+      // The two buckets the run exported provisional now end with the settle read's rows.
+      expect(newest.slice(-2).map((r) => [r.RunId, r.Attempt])).toEqual([
+        [run.message.runId, SETTLE_EXPORT_ATTEMPT],
+        [run.message.runId, SETTLE_EXPORT_ATTEMPT],
+      ]);
       expect(run.calls['arm resourceGraph']).toBe(1);
       const record = await services.runs.find(run.message.runId, 'contoso');
       expect(record).toMatchObject({ status: 'succeeded', settleStatus: 'settled', settleCalls: 2 });
@@ -188,7 +226,7 @@ describe('settle read (ingestion delay on, every run on time)', () => {
   it('makes no call for a settle read delivered twice, and drops one that names another run', async () => {
     const run = await collectOnTime(8);
     const first = await deliverNextSettle();
-    expect(first.calls).toEqual({ 'metrics getBatch': 2 });
+    expect(first.calls).toEqual({ 'metrics getBatch': 2, 'logsIngestion POST': 1 });
     // At-least-once delivery: the same message again finds nothing provisional in the window's snapshot.
     const before = app.env.sandbox.requests.counts();
     await handleCollectMessage(services, first.message, context(1));
