@@ -6,6 +6,7 @@ import { COLLECT_QUEUE } from '../../lib/app/storage-names';
 import { handleCollectMessage } from '../../lib/collect/handle-collect-message';
 import type { CollectMessage } from '../../lib/collect/collect-message';
 import type { WindowSnapshot } from '../../lib/collect/keep-best-snapshot';
+import type { MetricRow } from '../../lib/export/export-tables';
 import { newRunId } from '../../lib/collect/plan-collection-run';
 import { SETTLE_EXPORT_ATTEMPT } from '../../lib/settle/handle-settle-message';
 import { DelayedCollectQueue, type DelayedMessage } from '../../lib/settle/settle-queue';
@@ -93,31 +94,20 @@ const pointsOf = (i: number) => storedVmCpu(services.metricsTable, 'contoso', vm
 /** What Azure answers once everything has arrived. */
 const settledTruth = (i: number) => settledVmCpu(vm, windowAt(i));
 
-type ExportedMetricRow = {
-  TimeGenerated: string;
-  ResourceId: string;
-  Metric: string;
-  Average?: number;
-  Provisional: boolean;
-  RunId: string;
-  Attempt: number;
-  ExportedAt: string;
-};
-
 /** The VM's CPU rows of window i in Log Analytics, newest per bucket (as the shipped queries read them). */
-function newestExportedCpu(i: number): ExportedMetricRow[] {
+function newestExportedCpu(i: number): MetricRow[] {
   const { windowStart, windowEnd } = windowAt(i);
   const rows = app.env.sandbox.state.logsIngestion
     .rows(services.config.logsExport!.streams.metrics)
-    .map((r) => r as ExportedMetricRow)
+    .map((r) => r as MetricRow)
     .filter((r) => r.ResourceId === vm && r.Metric === 'Percentage CPU')
-    .filter((r) => r.TimeGenerated >= windowStart && r.TimeGenerated < windowEnd);
-  const newest = new Map<string, ExportedMetricRow>();
+    .filter((r) => r.TimeGenerated! >= windowStart && r.TimeGenerated! < windowEnd);
+  const newest = new Map<string, MetricRow>();
   for (const row of rows) {
-    const kept = newest.get(row.TimeGenerated);
-    if (!kept || row.ExportedAt >= kept.ExportedAt) newest.set(row.TimeGenerated, row);
+    const kept = newest.get(row.TimeGenerated!);
+    if (!kept || row.ExportedAt! >= kept.ExportedAt!) newest.set(row.TimeGenerated!, row);
   }
-  return [...newest.values()].sort((a, b) => a.TimeGenerated.localeCompare(b.TimeGenerated));
+  return [...newest.values()].sort((a, b) => a.TimeGenerated!.localeCompare(b.TimeGenerated!));
 }
 
 async function snapshotProvisional(i: number): Promise<number> {

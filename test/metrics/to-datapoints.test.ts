@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readAzureSpec } from '../support/azure-spec-examples';
 import { toDatapoints, type ConversionRequest, type MetricsResponseLike } from '../../lib/metrics/to-datapoints';
 
-const readExample = readAzureSpec;
-const getMetric = readExample<{ responses: { 200: { body: MetricsResponseLike } } }>(
+const getMetric = readAzureSpec<{ responses: { 200: { body: MetricsResponseLike } } }>(
   'monitor/resource-manager/Microsoft.Insights/stable/2024-02-01/examples/GetMetric.json',
 );
-const batchExample = readExample<{ responses: { 200: { body: { values: MetricsResponseLike[] } } } }>(
+const batchExample = readAzureSpec<{ responses: { 200: { body: { values: MetricsResponseLike[] } } } }>(
   'monitor/Azure.Monitor.Query.Metrics/examples/2024-02-01/MetricBatchExample.json',
 );
 
